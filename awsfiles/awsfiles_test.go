@@ -1,0 +1,313 @@
+package awsfiles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var testExpiry = time.Date(2026, 11, 22, 3, 0, 0, 0, time.FixedZone("CET", 3600))
+
+func creds(id string) Credentials {
+	return Credentials{AccessKeyID: id, SecretAccessKey: "secret/" + id, SessionToken: "token+" + id + "==", Expires: testExpiry}
+}
+
+func owned(id string) string {
+	return "aws_access_key_id = " + id + "\naws_secret_access_key = secret/" + id +
+		"\naws_session_token = token+" + id + "==\nx_security_token_expires = 2026-11-22T02:00:00Z\n"
+}
+
+func TestWriteCredentials(t *testing.T) {
+	cases := []struct {
+		name, before, profile, after string
+	}{
+		{"new file", "", "saml", "[saml]\n" + owned("ASIA1")},
+		{"append keeps others byte for byte",
+			"# my keys\n[default]\naws_access_key_id=AKIAOLD\naws_secret_access_key =  s  \n",
+			"saml",
+			"# my keys\n[default]\naws_access_key_id=AKIAOLD\naws_secret_access_key =  s  \n\n[saml]\n" + owned("ASIA1")},
+		{"no trailing newline",
+			"[a]\nregion = x", "saml",
+			"[a]\nregion = x\n\n[saml]\n" + owned("ASIA1")},
+		{"replace in place, keep foreign keys and comments",
+			"[saml]\n; written by hand\nregion=eu-west-1\naws_access_key_id = ASIAOLD\naws_security_token = stale\naws_secret_access_key: old\nAWS_SESSION_TOKEN = old\n  continued-old-token\n\n# next\n[other]\nk = v\n",
+			"saml",
+			"[saml]\n; written by hand\nregion=eu-west-1\naws_access_key_id = ASIA1\naws_secret_access_key = secret/ASIA1\naws_session_token = token+ASIA1==\nx_security_token_expires = 2026-11-22T02:00:00Z\n\n# next\n[other]\nk = v\n"},
+		{"duplicate keys collapse to one",
+			"[saml]\naws_access_key_id = A\naws_access_key_id = B\n", "saml",
+			"[saml]\n" + owned("ASIA1")},
+		{"crlf file stays crlf",
+			"[x]\r\nk = v\r\n", "saml",
+			"[x]\r\nk = v\r\n\r\n[saml]\r\n" + strings.ReplaceAll(owned("ASIA1"), "\n", "\r\n")},
+		{"empty section gets keys after header",
+			"[saml]\n\n[b]\nk=v\n", "saml",
+			"[saml]\n" + owned("ASIA1") + "\n[b]\nk=v\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "aws", "credentials")
+			if c.before != "" {
+				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(c.before), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := WriteCredentials(context.Background(), path, []Profile{{c.profile, creds("ASIA1")}}); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(path)
+			if string(got) != c.after {
+				t.Errorf("file =\n%q\nwant\n%q", got, c.after)
+			}
+			st, _ := os.Stat(path)
+			if st.Mode().Perm() != 0o600 {
+				t.Errorf("mode = %v, want 0600", st.Mode().Perm())
+			}
+			bak, err := os.ReadFile(path + ".bak")
+			if c.before == "" {
+				if err == nil {
+					t.Errorf("a .bak was written for a new file")
+				}
+			} else if string(bak) != c.before {
+				t.Errorf(".bak = %q, want the previous file", bak)
+			}
+			if c.before == "" {
+				if st, _ := os.Stat(filepath.Dir(path)); st.Mode().Perm() != 0o700 {
+					t.Errorf("new directory mode = %v, want 0700", st.Mode().Perm())
+				}
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials*.tmp-*"))
+			if len(leftovers) > 0 {
+				t.Errorf("temporary files left: %v", leftovers)
+			}
+			got2, err := ReadCredentials(path, c.profile)
+			if err != nil || got2.AccessKeyID != "ASIA1" || got2.SessionToken != "token+ASIA1==" || !got2.Expires.Equal(testExpiry) {
+				t.Errorf("ReadCredentials = %+v, %v", got2, err)
+			}
+		})
+	}
+}
+
+func TestWriteCredentialsRefuses(t *testing.T) {
+	cases := []struct {
+		name, before string
+		check        func(error) bool
+	}{
+		{"long-term key", "[saml]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n",
+			func(err error) bool { var p *ProtectedProfileError; return errors.As(err, &p) }},
+		{"garbage line", "[a]\nthis is not ini\n", func(err error) bool { var f *FileError; return errors.As(err, &f) }},
+		{"key before any section", "k = v\n[saml]\n", func(err error) bool { var f *FileError; return errors.As(err, &f) }},
+		{"unclosed header", "[saml\nk = v\n", func(err error) bool { var f *FileError; return errors.As(err, &f) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "credentials")
+			if err := os.WriteFile(path, []byte(c.before), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := os.Stat(path)
+			err := WriteCredentials(context.Background(), path, []Profile{{"saml", creds("ASIA1")}})
+			if !c.check(err) {
+				t.Fatalf("err = %v (%T)", err, err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("multi-line error %q", err)
+			}
+			got, _ := os.ReadFile(path)
+			after, _ := os.Stat(path)
+			if string(got) != c.before || !after.ModTime().Equal(before.ModTime()) || after.Mode() != before.Mode() {
+				t.Errorf("the file changed")
+			}
+			if _, err := os.Stat(path + ".bak"); err == nil {
+				t.Errorf("a .bak was written")
+			}
+		})
+	}
+}
+
+func TestEnsureRegion(t *testing.T) {
+	nested := "[profile dev]\ns3 =\n  max_concurrent_requests = 20\n  addressing_style = path\noutput = json\n"
+	cases := []struct {
+		name, before, profile, after string
+		unchanged                    bool
+	}{
+		{"new file", "", "saml", "[profile saml]\nregion = eu-west-1\n", false},
+		{"default profile", "", "default", "[default]\nregion = eu-west-1\n", false},
+		{"nested block kept", nested, "saml", nested + "\n[profile saml]\nregion = eu-west-1\n", false},
+		{"section without region gets one after its keys", nested, "dev",
+			"[profile dev]\ns3 =\n  max_concurrent_requests = 20\n  addressing_style = path\noutput = json\nregion = eu-west-1\n", false},
+		{"existing region untouched", "[profile saml]\nregion=us-east-2\n", "saml", "[profile saml]\nregion=us-east-2\n", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config")
+			if c.before != "" {
+				if err := os.WriteFile(path, []byte(c.before), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			old := time.Now().Add(-time.Hour).Truncate(time.Second)
+			_ = os.Chtimes(path, old, old)
+			if err := EnsureRegion(context.Background(), path, c.profile, "eu-west-1"); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(path)
+			if string(got) != c.after {
+				t.Errorf("config =\n%q\nwant\n%q", got, c.after)
+			}
+			st, _ := os.Stat(path)
+			_, bakErr := os.Stat(path + ".bak")
+			if c.unchanged && (!st.ModTime().Equal(old) || bakErr == nil) {
+				t.Errorf("an unchanged config was rewritten (mtime %v, was %v)", st.ModTime(), old)
+			}
+			if !c.unchanged && c.before != "" && bakErr != nil {
+				t.Errorf("no config.bak kept: %v", bakErr)
+			}
+			if c.before != "" && !c.unchanged && st.Mode().Perm() != 0o644 {
+				t.Errorf("config mode changed to %v", st.Mode().Perm())
+			}
+		})
+	}
+}
+
+func TestSymlinkStaysSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "dotfiles-credentials")
+	link := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(target, []byte("[a]\nk = v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCredentials(context.Background(), link, []Profile{{"saml", creds("ASIA1")}}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the symlink was replaced")
+	}
+	if got, _ := os.ReadFile(target); !strings.Contains(string(got), "[saml]") {
+		t.Errorf("target not updated: %q", got)
+	}
+}
+
+// TestConcurrentWriters: goroutines writing different profiles to one file
+// through the lock never lose a profile (process-level: cmd/samlgo tests).
+func TestConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(path, []byte("# keep me\n[default]\nregion = x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 24; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := WriteCredentials(context.Background(), path, []Profile{{fmt.Sprintf("p%02d", i), creds(fmt.Sprintf("ASIA%02d", i))}}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for i := 0; i < 24; i++ {
+		c, err := ReadCredentials(path, fmt.Sprintf("p%02d", i))
+		if err != nil || c.AccessKeyID != fmt.Sprintf("ASIA%02d", i) {
+			t.Errorf("profile p%02d = %+v, %v", i, c, err)
+		}
+	}
+	if got, _ := os.ReadFile(path); !strings.HasPrefix(string(got), "# keep me\n[default]\nregion = x\n") {
+		t.Errorf("foreign content lost: %q", got)
+	}
+}
+
+func TestLockHonoursContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	ctx, cancel := context.WithCancel(context.Background())
+	held := make(chan struct{})
+	release := make(chan struct{})
+	go func() {
+		_ = edit(context.Background(), path, 0o600, true, func(*document) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	cancel()
+	err := WriteCredentials(ctx, path, []Profile{{"saml", creds("ASIA1")}})
+	close(release)
+	if err == nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("write under a held lock with a cancelled context = %v", err)
+	}
+}
+
+func TestPaths(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")
+	t.Setenv("AWS_CONFIG_FILE", "")
+	if p, _ := CredentialsPath(""); p != filepath.Join(home, ".aws", "credentials") {
+		t.Errorf("default credentials path %q", p)
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "~/c")
+	if p, _ := CredentialsPath(""); p != filepath.Join(home, "c") {
+		t.Errorf("env credentials path %q", p)
+	}
+	if p, _ := CredentialsPath("/x/y"); p != "/x/y" {
+		t.Errorf("flag credentials path %q", p)
+	}
+	t.Setenv("AWS_CONFIG_FILE", "/etc/awsconf")
+	if p, _ := ConfigPath(""); p != "/etc/awsconf" {
+		t.Errorf("env config path %q", p)
+	}
+}
+
+// FuzzDocument checks the line editor: whatever parses must print back
+// byte for byte, and an update must leave every other section unchanged.
+func FuzzDocument(f *testing.F) {
+	f.Add([]byte("[a]\nk = v\n"), "saml")
+	f.Add([]byte("[saml]\r\naws_access_key_id=x\r\n  cont\r\n; c\r\n[b]\r\nq: r"), "saml")
+	f.Add([]byte("[profile dev]\ns3 =\n  max = 1\n"), "profile dev")
+	f.Fuzz(func(t *testing.T, in []byte, section string) {
+		if strings.ContainsAny(section, "[]\r\n") || strings.TrimSpace(section) != section || section == "" {
+			return
+		}
+		d, err := parseDocument(in)
+		if err != nil {
+			return
+		}
+		if got := d.bytes(); string(got) != strings.TrimPrefix(string(in), "\xEF\xBB\xBF") {
+			t.Fatalf("round trip changed the file:\n%q\n%q", in, got)
+		}
+		others := map[string]string{}
+		for _, l := range d.lines {
+			if l.kind == headerLine && l.name != section {
+				s, e, _ := d.section(l.name)
+				others[l.name] = string((&document{lines: d.lines[s:e]}).bytes())
+			}
+		}
+		d.update(section, []keyValue{{"aws_access_key_id", "ASIA"}, {"region", "r"}}, []string{"aws_security_token"}, false)
+		d2, err := parseDocument(d.bytes())
+		if err != nil {
+			t.Fatalf("updated file does not parse: %v\n%q", err, d.bytes())
+		}
+		if v, ok := d2.get(section, "aws_access_key_id"); !ok || v != "ASIA" {
+			t.Fatalf("updated key reads back %q, %v", v, ok)
+		}
+		for name, want := range others {
+			s, e, _ := d2.section(name)
+			got := string((&document{lines: d2.lines[s:e]}).bytes())
+			if strings.TrimRight(got, "\r\n") != strings.TrimRight(want, "\r\n") {
+				t.Fatalf("section %q changed:\n%q\n%q", name, want, got)
+			}
+		}
+	})
+}
