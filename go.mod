@@ -11,6 +11,7 @@ require (
 	github.com/beevik/etree v1.5.0 // indirect
 	github.com/gofrs/flock v0.13.1 // indirect
 	github.com/jonboulle/clockwork v0.2.2 // indirect
+	github.com/pelletier/go-toml/v2 v2.4.3 // indirect
 	github.com/russellhaering/goxmldsig v1.4.0 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
 	golang.org/x/crypto v0.33.0 // indirect

@@ -1,0 +1,127 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExampleParses(t *testing.T) {
+	c, err := Load(filepath.Join("..", "config.toml.example"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, name, err := c.Account("")
+	if err != nil || name != "corp" {
+		t.Fatalf("default account = %q, %v", name, err)
+	}
+	if a.SessionDuration() != 8*time.Hour || a.Aliases["123456789012"] != "prod" || a.Region != "eu-west-1" {
+		t.Errorf("account = %+v", a)
+	}
+}
+
+func TestStrictErrors(t *testing.T) {
+	cases := []struct {
+		name, body string
+		line       int
+		key        string
+	}{
+		{"unknown top-level key", "default_account = \"\"\nbrowsr = \"x\"\n", 2, "browsr"},
+		{"unknown account key", "[accounts.a]\nurl = \"u\"\n\nrolee = \"Admin\"\n", 4, "accounts.a.rolee"},
+		{"wrong type", "[accounts.a]\nregion = 5\n", 2, "accounts.a.region"},
+		{"bad duration", "[accounts.a]\nduration = \"forever\"\n", 2, "accounts.a.duration"},
+		{"duration as float", "[accounts.a]\nduration = 1.5\n", 2, "accounts.a.duration"},
+		{"duration as integer", "[accounts.a]\n\nduration = 3600\n", 3, "accounts.a.duration"},
+		{"missing default", "default_account = \"x\"\n", 0, "default_account"},
+		{"bad alias", "[accounts.a.aliases]\n\"12\" = \"p\"\n", 2, "accounts.a.aliases.12"},
+		{"bad duration, dotted key", "[accounts]\nb.url = \"u\"\nb.duration = \"1x\"\n", 3, "accounts.b.duration"},
+		{"not toml", "[accounts\n", 1, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("/etc/samlgo.toml", []byte(c.body))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v (%T)", err, err)
+			}
+			if ce.Line != c.line || ce.Key != c.key {
+				t.Errorf("line %d key %q, want line %d key %q (%v)", ce.Line, ce.Key, c.line, c.key, err)
+			}
+			if !strings.Contains(err.Error(), "/etc/samlgo.toml") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("message %q must name the file on one line", err)
+			}
+		})
+	}
+}
+
+func TestPathAndLoad(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	t.Setenv("SAMLGO_CONFIG", "")
+	p, explicit, err := Path("")
+	if err != nil || explicit || p != filepath.Join(dir, "samlgo", "config.toml") {
+		t.Fatalf("default path = %q %v %v", p, explicit, err)
+	}
+	c, err := Load(p, explicit)
+	if err != nil || c.DefaultAccount != "" {
+		t.Fatalf("missing default file = %+v, %v", c, err)
+	}
+	t.Setenv("SAMLGO_CONFIG", filepath.Join(dir, "nope.toml"))
+	p, explicit, _ = Path("")
+	if _, err := Load(p, explicit); err == nil {
+		t.Fatalf("a missing file named by SAMLGO_CONFIG loaded")
+	}
+	if p, _, _ := Path("/flag.toml"); p != "/flag.toml" {
+		t.Errorf("flag path = %q", p)
+	}
+	good := filepath.Join(dir, "c.toml")
+	os.WriteFile(good, []byte("[accounts.x]\nprofile = \"p\"\n"), 0o600)
+	c, err = Load(good, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Account("y"); err == nil || !strings.Contains(err.Error(), "known accounts: x") {
+		t.Errorf("unknown account error = %v", err)
+	}
+}
+
+func TestDurationForms(t *testing.T) {
+	for body, want := range map[string]time.Duration{"duration = \"3600\"": time.Hour, "duration = \"90m\"": 90 * time.Minute, "duration = '7200'": 2 * time.Hour} {
+		c, err := Parse("c.toml", []byte("[accounts.a]\n"+body+"\n"))
+		if err != nil || c.Accounts["a"].SessionDuration() != want {
+			t.Errorf("%s: %v, %v", body, c, err)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{"1h": time.Hour, "3600": time.Hour, " 90m ": 90 * time.Minute, "1h30m": 90 * time.Minute} {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "0", "-5", "abc", "-1h", "1d"} {
+		if _, err := ParseDuration(in); err == nil {
+			t.Errorf("ParseDuration(%q) accepted", in)
+		}
+	}
+}
+
+// FuzzParse checks that no config text panics the loader and that every
+// refusal is a *config.Error.
+func FuzzParse(f *testing.F) {
+	b, _ := os.ReadFile(filepath.Join("..", "config.toml.example"))
+	f.Add(b)
+	f.Add([]byte("[accounts.a]\nduration = \"1h\"\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		_, err := Parse("f.toml", in)
+		var ce *Error
+		if err != nil && !errors.As(err, &ce) {
+			t.Fatalf("error %T: %v", err, err)
+		}
+	})
+}
