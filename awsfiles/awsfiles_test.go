@@ -10,12 +10,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/creds"
 )
 
 var testExpiry = time.Date(2026, 11, 22, 3, 0, 0, 0, time.FixedZone("CET", 3600))
 
-func creds(id string) Credentials {
-	return Credentials{AccessKeyID: id, SecretAccessKey: "secret/" + id, SessionToken: "token+" + id + "==", Expires: testExpiry}
+func sample(id string) creds.Credentials {
+	return creds.Credentials{AccessKeyID: id, SecretAccessKey: "secret/" + id, SessionToken: "token+" + id + "==", Expiration: testExpiry}
 }
 
 func owned(id string) string {
@@ -60,7 +62,7 @@ func TestWriteCredentials(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := WriteCredentials(context.Background(), path, []Profile{{c.profile, creds("ASIA1")}}); err != nil {
+			if err := WriteCredentials(context.Background(), path, []Profile{{c.profile, sample("ASIA1")}}); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := os.ReadFile(path)
@@ -89,7 +91,7 @@ func TestWriteCredentials(t *testing.T) {
 				t.Errorf("temporary files left: %v", leftovers)
 			}
 			got2, err := ReadCredentials(path, c.profile)
-			if err != nil || got2.AccessKeyID != "ASIA1" || got2.SessionToken != "token+ASIA1==" || !got2.Expires.Equal(testExpiry) {
+			if err != nil || got2.AccessKeyID != "ASIA1" || got2.SessionToken != "token+ASIA1==" || !got2.Expiration.Equal(testExpiry) {
 				t.Errorf("ReadCredentials = %+v, %v", got2, err)
 			}
 		})
@@ -114,7 +116,7 @@ func TestWriteCredentialsRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			before, _ := os.Stat(path)
-			err := WriteCredentials(context.Background(), path, []Profile{{"saml", creds("ASIA1")}})
+			err := WriteCredentials(context.Background(), path, []Profile{{"saml", sample("ASIA1")}})
 			if !c.check(err) {
 				t.Fatalf("err = %v (%T)", err, err)
 			}
@@ -188,7 +190,7 @@ func TestSymlinkStaysSymlink(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCredentials(context.Background(), link, []Profile{{"saml", creds("ASIA1")}}); err != nil {
+	if err := WriteCredentials(context.Background(), link, []Profile{{"saml", sample("ASIA1")}}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -211,7 +213,7 @@ func TestConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := WriteCredentials(context.Background(), path, []Profile{{fmt.Sprintf("p%02d", i), creds(fmt.Sprintf("ASIA%02d", i))}}); err != nil {
+			if err := WriteCredentials(context.Background(), path, []Profile{{fmt.Sprintf("p%02d", i), sample(fmt.Sprintf("ASIA%02d", i))}}); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -242,7 +244,7 @@ func TestLockHonoursContext(t *testing.T) {
 	}()
 	<-held
 	cancel()
-	err := WriteCredentials(ctx, path, []Profile{{"saml", creds("ASIA1")}})
+	err := WriteCredentials(ctx, path, []Profile{{"saml", sample("ASIA1")}})
 	close(release)
 	if err == nil || !errors.Is(err, context.Canceled) {
 		t.Fatalf("write under a held lock with a cancelled context = %v", err)

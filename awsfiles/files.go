@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+	"github.com/samlgo/samlgo/creds"
 	"gopkg.in/ini.v1"
 )
 
@@ -26,18 +27,10 @@ const (
 	KeySecurityToken = "aws_security_token"
 )
 
-// Credentials are temporary AWS credentials as a profile stores them.
-type Credentials struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-	Expires         time.Time
-}
-
 // Profile names one profile and the credentials to store in it.
 type Profile struct {
 	Name        string
-	Credentials Credentials
+	Credentials creds.Credentials
 }
 
 // FileError reports an AWS file samlgo will not change because it cannot
@@ -163,7 +156,7 @@ func WriteCredentials(ctx context.Context, path string, profiles []Profile) erro
 				{KeyAccessKeyID, c.AccessKeyID},
 				{KeySecretAccessKey, c.SecretAccessKey},
 				{KeySessionToken, c.SessionToken},
-				{KeyExpires, c.Expires.UTC().Format(time.RFC3339)},
+				{KeyExpires, c.Expiration.UTC().Format(time.RFC3339)},
 			}, []string{KeySecurityToken}, false)
 		}
 		return nil
@@ -272,31 +265,31 @@ func writeAtomic(path string, b []byte, mode fs.FileMode) error {
 }
 
 // ReadCredentials returns the credentials stored in a profile.
-func ReadCredentials(path, profile string) (Credentials, error) {
+func ReadCredentials(path, profile string) (creds.Credentials, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Credentials{}, fmt.Errorf("reading %s: %w", path, err)
+		return creds.Credentials{}, fmt.Errorf("reading %s: %w", path, err)
 	}
 	f, err := ini.LoadSources(iniOptions, b)
 	if err != nil {
-		return Credentials{}, &FileError{Path: path, Err: err}
+		return creds.Credentials{}, &FileError{Path: path, Err: err}
 	}
 	s, err := f.GetSection(profile)
 	if err != nil {
-		return Credentials{}, fmt.Errorf("profile %q not found in %s", profile, path)
+		return creds.Credentials{}, fmt.Errorf("profile %q not found in %s", profile, path)
 	}
-	c := Credentials{
+	c := creds.Credentials{
 		AccessKeyID:     s.Key(KeyAccessKeyID).String(),
 		SecretAccessKey: s.Key(KeySecretAccessKey).String(),
 		SessionToken:    s.Key(KeySessionToken).String(),
 	}
 	if v := s.Key(KeyExpires).String(); v != "" {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			c.Expires = t
+			c.Expiration = t
 		}
 	}
 	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
-		return Credentials{}, fmt.Errorf("profile %q in %s has no access key", profile, path)
+		return creds.Credentials{}, fmt.Errorf("profile %q in %s has no access key", profile, path)
 	}
 	return c, nil
 }

@@ -1,0 +1,143 @@
+// Package creds renders temporary AWS credentials in the forms other
+// programs read: shell export lines and credential_process JSON.
+package creds
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Credentials are temporary AWS credentials (STS Credentials, "AWS Security
+// Token Service API Reference", data type Credentials).
+type Credentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time
+}
+
+// String hides the secrets, so a stray %v never prints them.
+func (c Credentials) String() string {
+	return fmt.Sprintf("{AccessKeyID:%s SecretAccessKey:<hidden> SessionToken:<hidden> Expiration:%s}", c.AccessKeyID, c.Expiration.UTC().Format(time.RFC3339))
+}
+
+// GoString hides the secrets from %#v too.
+func (c Credentials) GoString() string { return c.String() }
+
+// ProcessOutput is the credential_process document version 1 (AWS SDKs and
+// Tools Reference Guide, "Sourcing credentials with an external process").
+type ProcessOutput struct {
+	Version         int    `json:"Version"`
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string `json:"SecretAccessKey"`
+	SessionToken    string `json:"SessionToken,omitempty"`
+	Expiration      string `json:"Expiration,omitempty"`
+}
+
+// JSON returns the credential_process document, with a trailing newline.
+func (c Credentials) JSON() []byte {
+	out := ProcessOutput{Version: 1, AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}
+	if !c.Expiration.IsZero() {
+		out.Expiration = c.Expiration.UTC().Format(time.RFC3339)
+	}
+	b, _ := json.Marshal(out) // strings only: cannot fail
+	return append(b, '\n')
+}
+
+// Shell is a shell syntax for export lines.
+type Shell string
+
+// The shells samlgo writes export lines for.
+const (
+	Bash       Shell = "bash"
+	Zsh        Shell = "zsh"
+	Fish       Shell = "fish"
+	PowerShell Shell = "powershell"
+)
+
+// ParseShell reads a --shell value; empty means the shell named by $SHELL
+// (shellEnv), bash when that is unknown.
+func ParseShell(flag, shellEnv string) (Shell, error) {
+	name := flag
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(shellEnv), ".exe")
+	}
+	switch strings.ToLower(name) {
+	case "bash", "sh", "dash", "ksh", "":
+		return Bash, nil
+	case "zsh":
+		return Zsh, nil
+	case "fish":
+		return Fish, nil
+	case "powershell", "pwsh":
+		return PowerShell, nil
+	}
+	if flag == "" {
+		return Bash, nil
+	}
+	return "", fmt.Errorf("unknown shell %q; use bash, zsh, fish or powershell", flag)
+}
+
+// Env returns lines that set the credentials (and region, when known) in
+// the shell and unset AWS_SECURITY_TOKEN, whose stale value old SDKs would
+// prefer to the new AWS_SESSION_TOKEN.
+func (c Credentials) Env(sh Shell, region string) string {
+	vars := [][2]string{
+		{"AWS_ACCESS_KEY_ID", c.AccessKeyID},
+		{"AWS_SECRET_ACCESS_KEY", c.SecretAccessKey},
+		{"AWS_SESSION_TOKEN", c.SessionToken},
+	}
+	if !c.Expiration.IsZero() {
+		vars = append(vars, [2]string{"AWS_CREDENTIAL_EXPIRATION", c.Expiration.UTC().Format(time.RFC3339)})
+	}
+	if region != "" {
+		vars = append(vars, [2]string{"AWS_REGION", region}, [2]string{"AWS_DEFAULT_REGION", region})
+	}
+	var b strings.Builder
+	for _, v := range vars {
+		switch sh {
+		case Fish:
+			fmt.Fprintf(&b, "set -gx %s %s;\n", v[0], fishQuote(v[1]))
+		case PowerShell:
+			fmt.Fprintf(&b, "$Env:%s = %s\n", v[0], psQuote(v[1]))
+		default:
+			fmt.Fprintf(&b, "export %s=%s\n", v[0], shQuote(v[1]))
+		}
+	}
+	switch sh {
+	case Fish:
+		b.WriteString("set -e AWS_SECURITY_TOKEN;\n")
+	case PowerShell:
+		b.WriteString("Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue\n")
+	default:
+		b.WriteString("unset AWS_SECURITY_TOKEN\n")
+	}
+	return b.String()
+}
+
+// Environ returns the variables Env sets, as KEY=value for exec.
+func (c Credentials) Environ(region string) []string {
+	env := []string{
+		"AWS_ACCESS_KEY_ID=" + c.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey,
+		"AWS_SESSION_TOKEN=" + c.SessionToken,
+	}
+	if !c.Expiration.IsZero() {
+		env = append(env, "AWS_CREDENTIAL_EXPIRATION="+c.Expiration.UTC().Format(time.RFC3339))
+	}
+	if region != "" {
+		env = append(env, "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
+	}
+	return env
+}
+
+func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+func psQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
