@@ -239,7 +239,7 @@ func (r *Response) Check(now time.Time) error {
 		return inputErr(msg, ErrStatus)
 	}
 	if !r.NotOnOrAfter.IsZero() && !now.Before(r.NotOnOrAfter) {
-		return inputErr(fmt.Sprintf("the assertion expired at %s (%s ago); log in again", r.NotOnOrAfter.UTC().Format(time.RFC3339), now.Sub(r.NotOnOrAfter).Round(time.Second)), ErrExpired)
+		return inputErr(fmt.Sprintf("the assertion expired at %s; log in again", r.NotOnOrAfter.UTC().Format(time.RFC3339)), ErrExpired)
 	}
 	if !r.NotBefore.IsZero() && now.Before(r.NotBefore.Add(-clockSkew)) {
 		return inputErr(fmt.Sprintf("the assertion is not valid before %s; check this computer's clock", r.NotBefore.UTC().Format(time.RFC3339)), ErrExpired)

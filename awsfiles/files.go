@@ -105,6 +105,25 @@ func Check(path string) error {
 	return err
 }
 
+// CheckCredentials reports whether WriteCredentials could store the named
+// profiles: the file parses and none of them holds a long-term key.
+func CheckCredentials(path string, profiles []string) error {
+	doc, err := load(path)
+	if err != nil {
+		return err
+	}
+	return checkProtected(doc, path, profiles)
+}
+
+func checkProtected(doc *document, path string, profiles []string) error {
+	for _, p := range profiles {
+		if id, ok := doc.get(p, KeyAccessKeyID); ok && strings.HasPrefix(id, "AKIA") {
+			return &ProtectedProfileError{Path: path, Profile: p}
+		}
+	}
+	return nil
+}
+
 // load reads and parses a file; a missing file is an empty document.
 func load(path string) (*document, error) {
 	b, err := os.ReadFile(path)
@@ -144,11 +163,13 @@ var iniOptions = ini.LoadOptions{
 // removing a stale aws_security_token, saving the previous file as
 // path+".bak", and replacing the file atomically with mode 0600.
 func WriteCredentials(ctx context.Context, path string, profiles []Profile) error {
+	names := make([]string, len(profiles))
+	for i, p := range profiles {
+		names[i] = p.Name
+	}
 	return edit(ctx, path, 0o600, true, func(doc *document) error {
-		for _, p := range profiles {
-			if id, ok := doc.get(p.Name, KeyAccessKeyID); ok && strings.HasPrefix(id, "AKIA") {
-				return &ProtectedProfileError{Path: path, Profile: p.Name}
-			}
+		if err := checkProtected(doc, path, names); err != nil {
+			return err
 		}
 		for _, p := range profiles {
 			c := p.Credentials
