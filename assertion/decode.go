@@ -96,7 +96,7 @@ func Decode(input []byte) ([]byte, error) {
 	}
 	raw = bytes.TrimSpace(bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")))
 	if !bytes.HasPrefix(raw, []byte("<")) {
-		return nil, inputErr("decoded base64 is not XML", ErrNotXML)
+		return nil, inputErr("not base64 or XML (it decodes as base64, but not to XML)", ErrNotXML)
 	}
 	return raw, nil
 }

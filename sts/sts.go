@@ -85,24 +85,24 @@ func New(ctx context.Context, o Options) (*Client, error) {
 	return &Client{api: awssts.NewFromConfig(cfg), region: o.Region}, nil
 }
 
-// loadConfig loads the SDK configuration for o.Profile when the shared
-// files have it, else the environment's (AWS_PROFILE). When neither profile
-// exists (a profile samlgo is about to create, or an AWS_PROFILE naming a
-// missing one), the SDK refuses to load at all; samlgo then configures the
-// client itself from the endpoint variables the SDK would have read.
+// loadConfig loads the SDK configuration: the shared config file (never
+// the credentials file, whose entry for the profile is what login is about
+// to replace and may be stale or half-written) for o.Profile when it has
+// that profile, else for AWS_PROFILE. When neither loads (a profile samlgo
+// is about to create, an AWS_PROFILE naming a missing one, a profile the SDK
+// cannot resolve), samlgo configures the client itself from the endpoint
+// variables the SDK would have read.
 func loadConfig(ctx context.Context, o Options, opts []func(*awsconfig.LoadOptions) error) (aws.Config, error) {
-	var missing awsconfig.SharedConfigProfileNotExistError
+	opts = append(opts, awsconfig.WithSharedCredentialsFiles([]string{}))
 	if o.Profile != "" {
-		cfg, err := awsconfig.LoadDefaultConfig(ctx, append(opts, awsconfig.WithSharedConfigProfile(o.Profile))...)
-		if err == nil || !errors.As(err, &missing) {
-			return cfg, err
+		if cfg, err := awsconfig.LoadDefaultConfig(ctx, append(opts, awsconfig.WithSharedConfigProfile(o.Profile))...); err == nil {
+			return cfg, nil
 		}
 	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err == nil || !errors.As(err, &missing) {
-		return cfg, err
+	if cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...); err == nil {
+		return cfg, nil
 	}
-	cfg = aws.Config{Region: o.Region, Credentials: aws.AnonymousCredentials{}}
+	cfg := aws.Config{Region: o.Region, Credentials: aws.AnonymousCredentials{}}
 	if o.HTTPClient != nil {
 		cfg.HTTPClient = o.HTTPClient
 	}

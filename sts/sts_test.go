@@ -255,6 +255,25 @@ func TestEndpointSettings(t *testing.T) {
 	})
 }
 
+// TestStaleProfileInCredentialsFile: the SDK refused to load a profile
+// whose credentials-file entry had a key id but no secret, which is exactly
+// the stale profile login is about to replace. Regression test.
+func TestStaleProfileInCredentialsFile(t *testing.T) {
+	f := newFixture(t)
+	dir := os.Getenv("HOME")
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte("[prod]\naws_access_key_id = ASIAOLD\naws_security_token = stale\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_STS", f.emu.URL)
+	c, err := New(context.Background(), Options{Region: "us-east-1", Profile: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AssumeRoleWithSAML(context.Background(), SAMLRequest{RoleARN: roleARN, PrincipalARN: providerARN, Assertion: f.assertion(t, idp.ResponseOptions{})}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRegionFor(t *testing.T) {
 	for p, want := range map[string]string{"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1", "aws-new": "us-east-1"} {
 		if got := RegionFor(p); got != want {

@@ -44,7 +44,8 @@ func run(args []string, ios *IOStreams) int {
 	if ctx.Err() != nil && !errors.Is(err, errCancelled) {
 		err = errors.Join(errCancelled, err)
 	}
-	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") {
+	var ee *exitError
+	if !errors.As(err, &ee) && (strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag")) {
 		err = usageError(err, "hint: see samlgo --help")
 	}
 	return report(ios.ErrOut, err)
