@@ -58,6 +58,9 @@ type Options struct {
 	// apply, when the shared config file has it. AWS_ENDPOINT_URL_STS and
 	// AWS_ENDPOINT_URL apply always (aws-sdk-go-v2's own resolution).
 	Profile string
+	// Endpoint, when set, replaces every configured endpoint (the demo's
+	// local STS).
+	Endpoint string
 	// HTTPClient replaces the SDK's default client (tests).
 	HTTPClient *http.Client
 }
@@ -82,7 +85,13 @@ func New(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the AWS configuration for STS: %w", err)
 	}
-	return &Client{api: awssts.NewFromConfig(cfg), region: o.Region}, nil
+	var clientOpts []func(*awssts.Options)
+	if o.Endpoint != "" {
+		// A client option applies after the SDK has resolved
+		// AWS_ENDPOINT_URL_STS, which would otherwise win over the config.
+		clientOpts = append(clientOpts, func(so *awssts.Options) { so.BaseEndpoint = aws.String(o.Endpoint) })
+	}
+	return &Client{api: awssts.NewFromConfig(cfg, clientOpts...), region: o.Region}, nil
 }
 
 // loadConfig loads the SDK configuration: the shared config file (never

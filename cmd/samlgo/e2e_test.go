@@ -61,7 +61,7 @@ const (
 // world is one isolated user: a HOME, AWS files, an IdP signer and an STS
 // emulator trusting it.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	home   string
 	creds  string
 	config string
@@ -70,7 +70,7 @@ type world struct {
 	extra  []string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	home := t.TempDir()
 	s, err := idp.NewSigner("https://idp.example.test/metadata")
@@ -169,7 +169,7 @@ func pair(role, prov string) string { return role + "," + prov }
 
 // awsCLI finds the AWS CLI v2 (Debian's awscli; a pip-installed v1 may come
 // first on PATH, so /usr/bin/aws is tried first).
-func awsCLI(t *testing.T) string {
+func awsCLI(t testing.TB) string {
 	t.Helper()
 	for _, p := range []string{"/usr/bin/aws", "/usr/local/bin/aws", "aws"} {
 		bin, err := exec.LookPath(p)
@@ -618,4 +618,15 @@ func TestRolesAndInspect(t *testing.T) {
 		t.Errorf("expired roles listing: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	_ = assertion.MaxEncodedLen
+}
+
+func TestDemo(t *testing.T) {
+	w := newWorld(t)
+	r := w.run("", "demo")
+	if r.code != 0 || !strings.Contains(r.stderr, "assumed-role/Developer/demo@samlgo.test") {
+		t.Fatalf("demo: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(w.creds); err == nil {
+		t.Errorf("the demo touched the user's credentials file")
+	}
 }

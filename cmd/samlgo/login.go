@@ -40,6 +40,8 @@ type loginOptions struct {
 	newAssumer func(ctx context.Context, o sts.Options) (samlAssumer, error)
 	// pick is the interactive picker.
 	pick rolePicker
+	// cfg, when set, is used instead of reading the config file (demo).
+	cfg *config.Config
 }
 
 func newLoginCmd(a *app) *cobra.Command {
@@ -103,9 +105,12 @@ func loginRun(ctx context.Context, o *loginOptions) error {
 	if o.AllRoles && o.Output.Profile != "" {
 		return usageErrorf("--all-roles names profiles with --profile-template, not --profile")
 	}
-	cfg, err := a.loadConfig()
-	if err != nil {
-		return err
+	cfg := o.cfg
+	if cfg == nil {
+		var err error
+		if cfg, err = a.loadConfig(); err != nil {
+			return err
+		}
 	}
 	acct, _, err := cfg.Account(o.Account)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -31,6 +32,9 @@ type outputOptions struct {
 	Shell           string
 	Profile         string
 	CredentialsFile string
+	// ConfigFile overrides AWS_CONFIG_FILE (the demo's temporary files);
+	// there is no flag for it.
+	ConfigFile string
 
 	shell creds.Shell
 }
@@ -75,7 +79,7 @@ func (o *outputOptions) awsPaths() (credPath, cfgPath string, err error) {
 	if credPath, err = awsfiles.CredentialsPath(o.CredentialsFile); err != nil {
 		return "", "", err
 	}
-	if cfgPath, err = awsfiles.ConfigPath(""); err != nil {
+	if cfgPath, err = awsfiles.ConfigPath(o.ConfigFile); err != nil {
 		return "", "", err
 	}
 	return credPath, cfgPath, nil
@@ -127,7 +131,7 @@ func (o *outputOptions) write(ctx context.Context, a *app, items []issued) error
 	for _, it := range items {
 		exp := it.Creds.Expiration
 		fmt.Fprintf(a.io.ErrOut, "samlgo: profile %q: %s, expires %s (in %s)\n", it.Profile, it.RoleARN,
-			exp.UTC().Format(time.RFC3339), exp.Sub(a.now()).Round(time.Minute))
+			exp.UTC().Format(time.RFC3339), strings.TrimSuffix(exp.Sub(a.now()).Round(time.Minute).String(), "0s"))
 	}
 	a.log.Debug("credentials written", "file", credPath, "profiles", len(items))
 	return nil

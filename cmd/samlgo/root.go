@@ -72,7 +72,7 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 	})
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", "samlgo config file (default $SAMLGO_CONFIG or ~/.config/samlgo/config.toml)")
 	root.PersistentFlags().BoolVar(&a.debug, "debug", false, "log what samlgo does to stderr (never secrets)")
-	root.AddCommand(newLoginCmd(a), newRolesCmd(a), newInspectCmd(a), newVersionCmd(a))
+	root.AddCommand(newLoginCmd(a), newRolesCmd(a), newInspectCmd(a), newDemoCmd(a), newVersionCmd(a))
 	return root
 }
 
