@@ -24,11 +24,12 @@ func pickRole(ios *IOStreams, roles []assertion.Role, aliases assertion.Aliases)
 	choice := 0
 	sel := huh.NewSelect[int]().
 		Title("Choose an AWS role").
-		Description("type / to filter, enter to choose, esc to cancel").
+		Description("↑/↓ move · / filter · enter choose · ctrl+c cancel").
 		Options(opts...).
-		Filtering(false).
-		Height(min(len(opts)+4, 20)).
 		Value(&choice)
+	if len(opts) > 12 {
+		sel.Height(16) // scrolls; the filter narrows long lists
+	}
 	form := huh.NewForm(huh.NewGroup(sel)).WithInput(ios.In).WithOutput(ios.ErrOut).WithShowHelp(false)
 	if err := form.Run(); err != nil {
 		if errors.Is(err, huh.ErrUserAborted) {

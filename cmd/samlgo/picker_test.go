@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession runs a shell command in a detached tmux session on a real
+// terminal and returns a function that sends keys.
+func tmuxSession(t *testing.T, w *world, script string) (send func(keys ...string), screen func() string) {
+	t.Helper()
+	bin, err := exec.LookPath("tmux")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is not installed; .ci/run installs it")
+		}
+		t.Skip("tmux not installed")
+	}
+	name := fmt.Sprintf("samlgo-%d", time.Now().UnixNano())
+	// A socket of its own per session (short path: sockets have a length
+	// limit): a server killed by an earlier test may still hold a shared one.
+	sockDir, err := os.MkdirTemp("", "tm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(sockDir) })
+	sock := filepath.Join(sockDir, "s")
+	tm := func(args ...string) *exec.Cmd { return exec.Command(bin, append([]string{"-S", sock}, args...)...) }
+	var env []string
+	for _, kv := range w.env() {
+		env = append(env, "export "+shQuoteTest(kv)+";")
+	}
+	full := strings.Join(env, " ") + " " + script
+	if out, err := tm("new-session", "-d", "-s", name, "-x", "120", "-y", "30", "bash", "-c", full).CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = tm("kill-server").Run() })
+	send = func(keys ...string) {
+		if out, err := tm(append([]string{"send-keys", "-t", name}, keys...)...).CombinedOutput(); err != nil {
+			t.Fatalf("send-keys: %v %s", err, out)
+		}
+	}
+	screen = func() string {
+		out, _ := tm("capture-pane", "-t", name, "-p").Output()
+		return string(out)
+	}
+	return send, screen
+}
+
+func shQuoteTest(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// waitFor polls for a file or screen text, bounded in time.
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		<-tick.C
+	}
+}
+
+func TestPickerOnTerminal(t *testing.T) {
+	w := newWorld(t)
+	w.write(".config/samlgo/config.toml", "[accounts.corp]\n[accounts.corp.aliases]\n\""+acctB+"\" = \"dev\"\n")
+	f := w.samlFile(pair(adminA, provA), pair(readA, provA), pair(deployB, provB))
+	out := filepath.Join(w.home, "out.json")
+	code := filepath.Join(w.home, "code")
+	script := fmt.Sprintf("%s login --account corp --saml-file %s --format json > %s; echo $? > %s; sleep 60", samlgoBin, f, out, code)
+
+	t.Run("choose", func(t *testing.T) {
+		send, screen := tmuxSession(t, w, script)
+		waitFor(t, "the picker", func() bool { return strings.Contains(screen(), "Choose an AWS role") })
+		s := screen()
+		// Grouped by account: the aliased account first, with its alias.
+		if !strings.Contains(s, "dev ("+acctB+")  team/Deployer") || strings.Index(s, "team/Deployer") > strings.Index(s, "ReadOnly") {
+			t.Errorf("picker screen:\n%s", s)
+		}
+		send("Down")
+		send("Down")
+		send("Enter")
+		waitFor(t, "exit code", func() bool { b, _ := os.ReadFile(code); return len(b) > 0 })
+		if b, _ := os.ReadFile(code); strings.TrimSpace(string(b)) != "0" {
+			t.Fatalf("exit %s\n%s", b, screen())
+		}
+		var doc struct{ AccessKeyId string }
+		b, _ := os.ReadFile(out)
+		if err := json.Unmarshal(b, &doc); err != nil || doc.AccessKeyId == "" {
+			t.Fatalf("stdout %q: %v", b, err)
+		}
+		calls := w.emu.Calls()
+		if len(calls) != 1 || calls[0].RoleARN != readA {
+			t.Errorf("chose %+v, want %s (third in account order)", calls, readA)
+		}
+		if strings.Contains(string(b), "Choose") {
+			t.Errorf("the picker drew on stdout")
+		}
+	})
+	t.Run("ctrl-c cancels", func(t *testing.T) {
+		os.Remove(code)
+		send, screen := tmuxSession(t, w, script)
+		waitFor(t, "the picker", func() bool { return strings.Contains(screen(), "Choose an AWS role") })
+		send("C-c")
+		waitFor(t, "exit code", func() bool { b, _ := os.ReadFile(code); return len(b) > 0 })
+		if b, _ := os.ReadFile(code); strings.TrimSpace(string(b)) != "130" {
+			t.Errorf("exit %s, want 130\n%s", b, screen())
+		}
+		if !strings.Contains(screen(), "samlgo: cancelled") {
+			t.Errorf("screen:\n%s", screen())
+		}
+	})
+}
