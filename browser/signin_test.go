@@ -1,0 +1,289 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/internal/idp"
+)
+
+// chromePath is the Chromium the tests drive; under CI=true a missing one
+// fails the run.
+var chromePath string
+
+func TestMain(m *testing.M) {
+	p, err := Find(os.Getenv("SAMLGO_BROWSER"))
+	if err != nil && os.Getenv("CI") == "true" {
+		fmt.Fprintln(os.Stderr, "Chromium is required under CI=true (.ci/run installs Debian's chromium):", err)
+		os.Exit(1)
+	}
+	chromePath = p
+	os.Exit(m.Run())
+}
+
+func needChrome(t *testing.T) {
+	t.Helper()
+	if chromePath == "" {
+		t.Skip("no Chrome or Chromium installed")
+	}
+}
+
+const (
+	roleA = "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/TestIdP"
+	roleB = "arn:aws:iam::210987654321:role/team/Deployer,arn:aws:iam::210987654321:saml-provider/TestIdP"
+)
+
+func testIdP(t *testing.T) *idp.Server {
+	t.Helper()
+	signer, err := idp.NewSigner("https://idp.test/metadata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := idp.NewServer(signer,
+		&idp.User{Name: "alice", Password: "correct horse", SessionName: "alice@example.com", Roles: []string{roleA}},
+		&idp.User{Name: "bob@example.com", Password: "b0b!", SessionName: "bob@example.com", Roles: []string{roleA, roleB}},
+		&idp.User{Name: "dave", Password: "d", SessionName: "dave@example.com", Roles: []string{roleB}, OTP: "314159"},
+	)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+// signIn runs SignIn with a fresh profile directory and checks afterwards
+// that no Chrome process is left.
+func signIn(t *testing.T, ctx context.Context, o Options) (*Result, error) {
+	t.Helper()
+	needChrome(t)
+	if o.ProfileDir == "" {
+		o.ProfileDir = filepath.Join(t.TempDir(), "profile")
+	}
+	o.ExecPath = chromePath
+	o.Headless = true
+	o.NoSandbox = os.Geteuid() == 0
+	if o.DebugDir == "" {
+		o.DebugDir = filepath.Join(t.TempDir(), "debug")
+	}
+	res, err := SignIn(ctx, o)
+	if pids := Processes(o.ProfileDir); len(pids) > 0 {
+		t.Errorf("Chrome processes left behind: %v", pids)
+	}
+	return res, err
+}
+
+func password(pw string, calls *int32) func() (string, error) {
+	return func() (string, error) {
+		atomic.AddInt32(calls, 1)
+		return pw, nil
+	}
+}
+
+func roleARNs(t *testing.T, res *Result) []string {
+	t.Helper()
+	r, err := assertion.Parse([]byte(res.SAMLResponse))
+	if err != nil {
+		t.Fatalf("captured response does not parse: %v", err)
+	}
+	var out []string
+	for _, role := range r.Roles {
+		out = append(out, role.RoleARN)
+	}
+	return out
+}
+
+func TestSignInFlows(t *testing.T) {
+	srv := testIdP(t)
+	cases := []struct {
+		name, query, user, pass string
+		wantACS                 string
+		wantRoles               int
+	}{
+		{"one-page form", "", "alice", "correct horse", "https://signin.aws.amazon.com/saml", 1},
+		{"two-step form", "login=twostep", "bob@example.com", "b0b!", "https://signin.aws.amazon.com/saml", 2},
+		{"popup", "via=popup", "alice", "correct horse", "https://signin.aws.amazon.com/saml", 1},
+		{"307 to a regional endpoint", "via=redirect", "bob@example.com", "b0b!", "https://eu-west-1.signin.aws.amazon.com/saml", 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var calls int32
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			res, err := signIn(t, ctx, Options{URL: srv.SignOnURL(c.query), Autofill: &Autofill{Username: c.user, Password: password(c.pass, &calls)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ACS != c.wantACS || res.RelayState != "https://console.aws.amazon.com/" {
+				t.Errorf("ACS %q relay %q", res.ACS, res.RelayState)
+			}
+			if got := roleARNs(t, res); len(got) != c.wantRoles {
+				t.Errorf("roles %v", got)
+			}
+			if calls != 1 {
+				t.Errorf("password asked %d times", calls)
+			}
+		})
+	}
+}
+
+func TestSavedSession(t *testing.T) {
+	srv := testIdP(t)
+	profile := filepath.Join(t.TempDir(), "profile")
+	var calls int32
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	o := Options{URL: srv.SignOnURL(""), ProfileDir: profile, Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}}
+	if _, err := signIn(t, ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signIn(t, ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || srv.Logins() != 1 {
+		t.Errorf("second login asked for the password (%d asks, %d IdP logins)", calls, srv.Logins())
+	}
+	if st, err := os.Stat(profile); err != nil || st.Mode().Perm()&0o077 != 0 {
+		t.Errorf("profile dir %v %v", st, err)
+	}
+}
+
+func TestOneTimeCode(t *testing.T) {
+	srv := testIdP(t)
+	var pw, otp int32
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := signIn(t, ctx, Options{URL: srv.SignOnURL(""), Autofill: &Autofill{
+		Username: "dave", Password: password("d", &pw), OTP: password("314159", &otp),
+	}})
+	if err != nil || otp != 1 || len(roleARNs(t, res)) != 1 {
+		t.Fatalf("err %v, otp asked %d times", err, otp)
+	}
+	// Without anyone to ask, the code page is a stall with a screenshot.
+	_, err = signIn(t, ctx, Options{URL: srv.SignOnURL(""), Autofill: &Autofill{Username: "dave", Password: password("d", &pw)}})
+	var se *StallError
+	if !errors.As(err, &se) || !strings.Contains(se.Reason, "one-time code") || se.Screenshot == "" {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(se.Screenshot); len(b) < 100 || string(b[1:4]) != "PNG" {
+		t.Errorf("screenshot %s is not a PNG", se.Screenshot)
+	}
+	if b, _ := os.ReadFile(se.HTML); !strings.Contains(string(b), "authenticator") {
+		t.Errorf("saved HTML %s lacks the page", se.HTML)
+	}
+}
+
+func TestWrongPasswordIsNotRetried(t *testing.T) {
+	srv := testIdP(t)
+	var calls int32
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err := signIn(t, ctx, Options{URL: srv.SignOnURL(""), Autofill: &Autofill{Username: "alice", Password: password("wrong", &calls)}})
+	var re *RejectedError
+	if !errors.As(err, &re) || re.What != "password" || calls != 1 {
+		t.Fatalf("err = %v, password asked %d times", err, calls)
+	}
+}
+
+func TestStallAndTimeout(t *testing.T) {
+	srv := testIdP(t)
+	t.Run("a page that never posts stalls", func(t *testing.T) {
+		var calls int32
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), StallAfter: 2 * time.Second,
+			Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}})
+		var se *StallError
+		if !errors.As(err, &se) || !strings.Contains(se.URL, "/sso/aws") || se.Screenshot == "" {
+			t.Fatalf("err = %v", err)
+		}
+		if strings.Contains(err.Error(), "via=never") {
+			t.Errorf("the error shows the query string: %v", err)
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		var calls int32
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), StallAfter: time.Minute,
+			Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v", err)
+		}
+		if d := time.Since(start); d > 15*time.Second {
+			t.Errorf("took %v to stop after a 3s timeout", d)
+		}
+	})
+}
+
+// TestWindowClosed ends Chrome the way closing its last window does (the
+// browser process exits) and expects ErrClosed.
+func TestWindowClosed(t *testing.T) {
+	srv := testIdP(t)
+	profile := filepath.Join(t.TempDir(), "profile")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	go func() {
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			for _, pid := range Processes(profile) {
+				cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+				if !strings.Contains(string(cmdline), "--type=") { // the browser process
+					time.Sleep(time.Second) // let the page load
+					_ = syscall.Kill(pid, syscall.SIGTERM)
+					return
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), ProfileDir: profile, StallAfter: time.Minute})
+	if !errors.Is(err, ErrClosed) {
+		t.Fatalf("err = %v, want ErrClosed", err)
+	}
+}
+
+func TestFindAndProfile(t *testing.T) {
+	if _, err := Find("/nonexistent/chrome"); err == nil {
+		t.Error("Find accepted a missing browser")
+	}
+	t.Setenv("PATH", t.TempDir())
+	if _, err := Find(""); !errors.Is(err, ErrNoBrowser) || !strings.Contains(err.Error(), "apt install chromium") {
+		t.Errorf("Find on an empty PATH = %v", err)
+	}
+	dir := filepath.Join(t.TempDir(), "cache", "samlgo", "chrome", "corp")
+	p, err := OpenProfile(context.Background(), dir, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "Cookies"), []byte("x"), 0o600)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	waited := false
+	if _, err := OpenProfile(ctx, dir, false, func() { waited = true }); err == nil || !waited {
+		t.Errorf("a second OpenProfile did not wait for the lock: %v", err)
+	}
+	p.Close()
+	p, err = OpenProfile(context.Background(), dir, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if _, err := os.Stat(filepath.Join(dir, "Cookies")); err == nil {
+		t.Error("fresh session kept the old profile")
+	}
+	if got := ProfileDir("/c", "my corp/prod"); got != "/c/samlgo/chrome/my_corp_prod" {
+		t.Errorf("ProfileDir = %q", got)
+	}
+	_ = exec.Command
+}
