@@ -22,6 +22,9 @@ import (
 type Config struct {
 	// DefaultAccount names the account used when --account is not given.
 	DefaultAccount string `toml:"default_account"`
+	// Browser is the Chrome or Chromium to run (after --browser and
+	// SAMLGO_BROWSER).
+	Browser string `toml:"browser"`
 	// Accounts are the IdP sign-in setups, by name.
 	Accounts map[string]Account `toml:"accounts"`
 }
@@ -44,6 +47,23 @@ type Account struct {
 	Region string `toml:"region"`
 	// Aliases maps account ids to names shown and matched in role selectors.
 	Aliases map[string]string `toml:"aliases"`
+	// Headless runs Chrome without a window; unset means "when there is no
+	// display".
+	Headless *bool `toml:"headless"`
+	// Username is typed into the IdP's login form.
+	Username string `toml:"username"`
+	// Browser overrides the top-level browser for this account.
+	Browser string `toml:"browser"`
+	// Selectors override the autofill's guesses with CSS selectors.
+	Selectors Selectors `toml:"selectors"`
+}
+
+// Selectors are CSS selectors of an IdP's login fields.
+type Selectors struct {
+	Username string `toml:"username"`
+	Password string `toml:"password"`
+	OTP      string `toml:"otp"`
+	Submit   string `toml:"submit"`
 }
 
 // ParseDuration reads "1h", "90m", "1h30m" or a whole number of seconds.

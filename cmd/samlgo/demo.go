@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,10 +30,14 @@ var demoRoles = []string{
 	"arn:aws:iam::" + demoAccount2 + ":role/ops/Admin,arn:aws:iam::" + demoAccount2 + ":saml-provider/SamlgoDemo",
 }
 
+// demoPassword is the demo user's password at the built-in IdP.
+const demoPassword = "correct horse battery staple"
+
 type demoOptions struct {
-	app  *app
-	Keep bool
-	Role string
+	app     *app
+	Keep    bool
+	Role    string
+	Browser string
 }
 
 func newDemoCmd(a *app) *cobra.Command {
@@ -40,22 +45,26 @@ func newDemoCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run a whole login against a built-in local IdP and STS",
-		Long: `demo shows samlgo working without any AWS account: a built-in SAML IdP
-signs a response for a demo user with three roles, a local STS emulator on
-127.0.0.1 checks it the way AWS does, and samlgo writes the chosen role's
-profile into a temporary credentials file, then calls GetCallerIdentity
-with it. Nothing outside a temporary directory is touched.`,
+		Long: `demo shows samlgo working without any AWS account. A built-in SAML IdP and
+an STS emulator start on 127.0.0.1; headless Chrome opens the IdP, samlgo
+fills its login form, catches the SAMLResponse on its way to AWS, picks a
+role, gets credentials from the emulator (which checks the assertion the way
+AWS does) and writes them to a temporary credentials file, then calls
+GetCallerIdentity with them. Nothing outside a temporary directory is
+touched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return demoRun(cmd.Context(), o) },
 	}
 	cmd.Flags().BoolVar(&o.Keep, "keep", false, "keep the temporary directory with the credentials file")
-	cmd.Flags().StringVar(&o.Role, "role", "Developer", "role to choose among the demo roles")
+	cmd.Flags().StringVar(&o.Role, "role", "Developer", "role to choose among the demo user's three roles")
+	cmd.Flags().StringVar(&o.Browser, "browser", "", "Chrome or Chromium to run (default $SAMLGO_BROWSER, then PATH)")
 	return cmd
 }
 
 func demoRun(ctx context.Context, o *demoOptions) error {
 	a := o.app
 	say := func(format string, args ...any) { fmt.Fprintf(a.io.ErrOut, "demo: "+format+"\n", args...) }
+	start := a.now()
 
 	dir, err := os.MkdirTemp("", "samlgo-demo-")
 	if err != nil {
@@ -70,6 +79,11 @@ func demoRun(ctx context.Context, o *demoOptions) error {
 	if err != nil {
 		return err
 	}
+	server := idp.NewServer(signer, &idp.User{Name: demoUser, Password: demoPassword, SessionName: demoUser, Roles: demoRoles})
+	if err := server.Start(); err != nil {
+		return fmt.Errorf("starting the built-in IdP: %w", err)
+	}
+	defer server.Close()
 	emu := stsemu.New()
 	for _, r := range demoRoles {
 		role, _ := assertion.ParseRole(r)
@@ -79,22 +93,19 @@ func demoRun(ctx context.Context, o *demoOptions) error {
 		return fmt.Errorf("starting the local STS: %w", err)
 	}
 	defer emu.Close()
+	say("built-in IdP on %s (user %s, %d roles)", server.URL, demoUser, len(demoRoles))
 	say("local STS emulator on %s", emu.URL)
-
-	doc, err := signer.Response(idp.ResponseOptions{Roles: demoRoles, SessionName: demoUser, Now: a.now()})
-	if err != nil {
-		return err
-	}
-	samlFile := filepath.Join(dir, "samlresponse.log")
-	if err := os.WriteFile(samlFile, []byte(assertion.Encode(doc)), 0o600); err != nil {
-		return err
-	}
-	say("the built-in IdP signed a SAMLResponse for %s with %d roles", demoUser, len(demoRoles))
+	say("signing in with headless Chrome…")
 
 	credPath := filepath.Join(dir, "credentials")
 	lo := &loginOptions{
-		app: a, SAMLFile: samlFile, Role: o.Role, cfg: &config.Config{},
+		app: a, Role: o.Role, cfg: &config.Config{},
 		Output: outputOptions{Format: formatProfile, Profile: "samlgo-demo", CredentialsFile: credPath, ConfigFile: filepath.Join(dir, "config")},
+		Browser: browserOptions{
+			URL: server.SignOnURL(""), Headless: true, Browser: o.Browser, Timeout: 2 * time.Minute,
+			Username: demoUser, profileDir: filepath.Join(dir, "chrome-profile"),
+			password: func() (string, error) { return demoPassword, nil },
+		},
 		newAssumer: func(ctx context.Context, so sts.Options) (samlAssumer, error) {
 			so.Endpoint = emu.URL
 			return sts.New(ctx, so)
@@ -106,6 +117,7 @@ func demoRun(ctx context.Context, o *demoOptions) error {
 	if err := loginRun(ctx, lo); err != nil {
 		return err
 	}
+	say("the IdP accepted %d password login(s); the SAMLResponse never left Chrome", server.Logins())
 	c, err := awsfiles.ReadCredentials(credPath, "samlgo-demo")
 	if err != nil {
 		return err
@@ -120,6 +132,6 @@ func demoRun(ctx context.Context, o *demoOptions) error {
 	}
 	say("GetCallerIdentity with profile samlgo-demo: %s", id.ARN)
 	say("credentials file: %s", credPath)
-	say("done: IdP response → role → STS → profile, in one command")
+	say("done in %s: IdP sign-in → SAMLResponse → role → STS → profile", a.now().Sub(start).Round(time.Millisecond))
 	return nil
 }

@@ -42,11 +42,7 @@ var errCancelled = errors.New("cancelled")
 // returns the exit code for it.
 func report(w io.Writer, err error) int {
 	code, hints := classify(err)
-	msg := err.Error()
-	if code == exitCancelled {
-		msg = "cancelled"
-	}
-	fmt.Fprintf(w, "samlgo: %s\n", msg)
+	fmt.Fprintf(w, "samlgo: %s\n", err.Error())
 	for _, h := range hints {
 		fmt.Fprintf(w, "%s\n", h)
 	}
@@ -61,11 +57,11 @@ func classify(err error) (int, []string) {
 	var pe *awsfiles.ProtectedProfileError
 	var se *sts.Error
 	switch {
-	case errors.Is(err, errCancelled) || errors.Is(err, context.Canceled):
-		return exitCancelled, nil
 	case errors.As(err, &ee):
 		_, inner := classify(ee.err)
 		return ee.code, append(append([]string(nil), ee.hints...), inner...)
+	case errors.Is(err, errCancelled) || errors.Is(err, context.Canceled):
+		return exitCancelled, nil
 	case errors.As(err, &ie), errors.As(err, &ce), errors.As(err, &fe):
 		return exitUsage, nil
 	case errors.As(err, &pe):

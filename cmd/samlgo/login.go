@@ -35,6 +35,7 @@ type loginOptions struct {
 	Duration        string
 	Region          string
 	Output          outputOptions
+	Browser         browserOptions
 
 	// newAssumer makes the STS client for a region and profile.
 	newAssumer func(ctx context.Context, o sts.Options) (samlAssumer, error)
@@ -56,15 +57,22 @@ func newLoginCmd(a *app) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "login",
-		Short: "Get role credentials from a SAML sign-in",
-		Long: `login turns a SAMLResponse into temporary credentials for one of its roles
-(AssumeRoleWithSAML) and writes them as a profile, shell export lines or
-credential_process JSON.
+		Short: "Sign in through the IdP and get role credentials",
+		Long: `login signs you in through your IdP in Chrome, catches the SAMLResponse the
+IdP posts to AWS (it never reaches AWS from the browser), turns it into
+temporary credentials for one of its roles (AssumeRoleWithSAML) and writes
+them as a profile, shell export lines or credential_process JSON.
 
-The SAMLResponse comes from --saml-file (a file saved from the browser, or -
-for stdin) in any form people save it: base64, URL-encoded, a whole form
-body, or the XML.`,
-		Example: `  samlgo login --saml-file samlresponse.log
+The window is visible when there is a display, headless otherwise (or with
+--headless); headless, samlgo fills ordinary login forms itself. The IdP
+session is kept per account, so the next login needs no password.
+
+With --saml-file (a file saved from the browser, or - for stdin) no browser
+is used; the response may be base64, URL-encoded, a whole form body, or XML.`,
+		Example: `  samlgo login                                  # default account: sign in in Chrome
+  samlgo login --account corp --role Admin
+  samlgo login --headless --username alice       # password from SAMLGO_PASSWORD, --password-stdin or a prompt
+  samlgo login --saml-file samlresponse.log
   samlgo login --saml-file - --role Admin --profile prod < samlresponse.log
   samlgo login --saml-file resp.txt --all-roles
   eval "$(samlgo login --saml-file resp.txt --role 123456789012:Admin --format env)"`,
@@ -83,6 +91,7 @@ body, or the XML.`,
 	f.StringVar(&o.Duration, "duration", "", "session length, e.g. 1h or 3600 (15m to 12h)")
 	f.StringVar(&o.Region, "region", "", "STS region, also written to ~/.aws/config (default from the role's partition)")
 	o.Output.addFlags(f)
+	o.Browser.addFlags(f)
 	return cmd
 }
 
@@ -112,31 +121,67 @@ func loginRun(ctx context.Context, o *loginOptions) error {
 			return err
 		}
 	}
-	acct, _, err := cfg.Account(o.Account)
+	acct, acctName, err := cfg.Account(o.Account)
 	if err != nil {
 		return usageError(err)
 	}
-	if o.SAMLFile == "" {
-		return usageErrorf("no SAML response given; pass --saml-file PATH (or - for stdin)")
+	var capture captureFunc
+	if o.SAMLFile != "" {
+		capture = func(context.Context) (*assertion.Response, error) { return readSAML(a.io, o.SAMLFile) }
+	} else if capture, err = o.browserCapture(cfg, acct, acctName); err != nil {
+		return err
 	}
-	resp, err := readSAML(a.io, o.SAMLFile)
+	if err := o.Output.preflight(o.plannedProfiles(acct)); err != nil {
+		return err
+	}
+	resp, err := capture(ctx)
 	if err != nil {
 		return err
 	}
-	plan, err := o.plan(resp, acct)
-	if err != nil {
-		return err
-	}
-	if err := o.Output.preflight(plan.profiles); err != nil {
-		return err
-	}
-	items, assumeErr := o.assume(ctx, resp, plan)
-	if len(items) > 0 {
-		if err := o.Output.write(ctx, a, items); err != nil {
+	// A browser sign-in captures a fresh response once when the one it got
+	// has expired (STS takes it only within 5 minutes of its issue).
+	for retried := false; ; retried = true {
+		canRetry := o.SAMLFile == "" && !retried
+		plan, err := o.plan(resp, acct)
+		if canRetry && errors.Is(err, assertion.ErrExpired) {
+			fmt.Fprintln(a.io.ErrOut, "samlgo: the captured assertion has expired; signing in again")
+			if resp, err = capture(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
 			return err
 		}
+		if err := o.Output.preflight(plan.profiles); err != nil {
+			return err
+		}
+		items, assumeErr := o.assume(ctx, resp, plan)
+		var se *sts.Error
+		if canRetry && len(items) == 0 && errors.As(assumeErr, &se) && se.Kind == sts.Expired {
+			fmt.Fprintln(a.io.ErrOut, "samlgo: AWS says the assertion has expired; signing in again")
+			if resp, err = capture(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(items) > 0 {
+			if err := o.Output.write(ctx, a, items); err != nil {
+				return err
+			}
+		}
+		return assumeErr
 	}
-	return assumeErr
+}
+
+// plannedProfiles is the profile a single-role login writes, known before
+// any sign-in, so a broken or protected credentials file stops the login
+// before the browser opens.
+func (o *loginOptions) plannedProfiles(acct config.Account) []string {
+	if o.AllRoles {
+		return nil
+	}
+	return []string{firstNonEmpty(o.Output.Profile, acct.Profile, defaultProfile)}
 }
 
 // plan checks the assertion, chooses roles, names profiles and settles the

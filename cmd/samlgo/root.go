@@ -41,8 +41,8 @@ func run(args []string, ios *IOStreams) int {
 	if err == nil {
 		return exitOK
 	}
-	if ctx.Err() != nil && !errors.Is(err, errCancelled) {
-		err = errors.Join(errCancelled, err)
+	if ctx.Err() != nil {
+		err = errCancelled // Ctrl-C: whatever broke after it does not matter
 	}
 	var ee *exitError
 	if !errors.As(err, &ee) && (strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag")) {

@@ -1,0 +1,259 @@
+package main
+
+// End-to-end tests of the browser sign-in: the real binary drives real
+// headless Chromium through the test IdP (crewjam IdentityProvider) on
+// 127.0.0.1, and the STS emulator and the AWS CLI check the result.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/samlgo/samlgo/browser"
+	"github.com/samlgo/samlgo/internal/idp"
+)
+
+// browserWorld is a world with an IdP server and a config account "corp".
+type browserWorld struct {
+	*world
+	idp     *idp.Server
+	profile string // the account's Chrome profile directory
+}
+
+func newBrowserWorld(t *testing.T) *browserWorld {
+	t.Helper()
+	if _, err := browser.Find(os.Getenv("SAMLGO_BROWSER")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Chromium is required under CI=true: %v", err)
+		}
+		t.Skip("no Chrome or Chromium installed")
+	}
+	w := newWorld(t)
+	srv := idp.NewServer(w.signer,
+		&idp.User{Name: "alice", Password: "correct horse", SessionName: userName, Roles: []string{pair(adminA, provA)}},
+		&idp.User{Name: "bob@example.com", Password: "b0b!", SessionName: "bob@example.com", Roles: []string{pair(adminA, provA), pair(deployB, provB)}},
+	)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	w.write(".config/samlgo/config.toml", fmt.Sprintf("default_account = \"corp\"\n[accounts.corp]\nurl = %q\nheadless = true\nusername = \"alice\"\n", srv.SignOnURL("")))
+	bw := &browserWorld{world: w, idp: srv, profile: filepath.Join(w.home, ".cache", "samlgo", "chrome", "corp")}
+	t.Cleanup(func() {
+		if pids := browser.Processes(bw.profile); len(pids) > 0 {
+			t.Errorf("Chrome processes left behind: %v", pids)
+			for _, p := range pids {
+				_ = syscall.Kill(p, syscall.SIGKILL)
+			}
+		}
+	})
+	return bw
+}
+
+func noChromeLeft(t *testing.T, profile string) {
+	t.Helper()
+	if pids := browser.Processes(profile); len(pids) > 0 {
+		t.Errorf("Chrome processes left behind: %v", pids)
+	}
+}
+
+func TestBrowserLogin(t *testing.T) {
+	w := newBrowserWorld(t)
+	r := w.run("correct horse\n", "login", "--password-stdin", "--profile", "corp")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	noChromeLeft(t, w.profile)
+	arn, err := w.callerIdentity("corp", w.emu.URL)
+	if err != nil || !strings.Contains(arn, "assumed-role/Admin/"+userName) {
+		t.Fatalf("AWS CLI: %q, %v", arn, err)
+	}
+	if st, err := os.Stat(w.profile); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("profile directory: %v %v", st, err)
+	}
+
+	// The saved IdP session: no password source at all, and no new login.
+	r = w.run("", "login", "--profile", "corp2")
+	if r.code != 0 || w.idp.Logins() != 1 {
+		t.Fatalf("second login: exit %d, %d IdP logins: %s", r.code, w.idp.Logins(), r.stderr)
+	}
+	noChromeLeft(t, w.profile)
+
+	// --fresh-session forgets it: now a password is needed again.
+	r = w.run("", "login", "--fresh-session", "--profile", "corp3")
+	if r.code != 2 || !strings.Contains(r.stderr, "no terminal to ask on") || !strings.Contains(r.stderr, "--password-stdin") {
+		t.Errorf("fresh session without a password: exit %d %q", r.code, r.stderr)
+	}
+	r = w.run("correct horse\n", "login", "--fresh-session", "--password-stdin", "--profile", "corp3")
+	if r.code != 0 || w.idp.Logins() != 2 {
+		t.Errorf("fresh session: exit %d, %d IdP logins: %s", r.code, w.idp.Logins(), r.stderr)
+	}
+}
+
+func TestBrowserPopupRedirectTwoStep(t *testing.T) {
+	w := newBrowserWorld(t)
+	for _, c := range []struct{ name, query, user, pass, role string }{
+		{"popup", "via=popup", "alice", "correct horse", adminA},
+		{"307 to regional", "via=redirect&login=twostep", "bob@example.com", "b0b!", deployB},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := w.run(c.pass+"\n", "login", "--url", w.idp.SignOnURL(c.query), "--username", c.user, "--password-stdin",
+				"--role", c.role, "--format", "json", "--fresh-session")
+			if r.code != 0 || !strings.Contains(r.stdout, `"AccessKeyId":"ASIA`) {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			calls := w.emu.Calls()
+			if last := calls[len(calls)-1]; last.RoleARN != c.role || last.ErrorCode != "" {
+				t.Errorf("STS call %+v", last)
+			}
+		})
+	}
+	noChromeLeft(t, w.profile)
+}
+
+func TestBrowserTimeout(t *testing.T) {
+	w := newBrowserWorld(t)
+	before := "[keep]\nk = v\n"
+	w.write(".aws/credentials", before)
+	start := time.Now()
+	r := w.run("correct horse\n", "login", "--url", w.idp.SignOnURL("via=never"), "--password-stdin", "--timeout", "4s")
+	if r.code != 1 || !strings.Contains(r.stderr, "no sign-in within 4s") {
+		t.Fatalf("exit %d %q", r.code, r.stderr)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("a 4s timeout took %v", d)
+	}
+	noChromeLeft(t, w.profile)
+	if readFile(t, w.creds) != before {
+		t.Errorf("credentials changed")
+	}
+}
+
+// startLogin runs samlgo login in the background and waits until its Chrome
+// has the IdP page open.
+func (w *browserWorld) startLogin(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(samlgoBin, append([]string{"login"}, args...)...)
+	cmd.Env = w.env()
+	cmd.Stdin = strings.NewReader("correct horse\n")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	waitFor(t, "Chrome", func() bool { return len(browser.Processes(w.profile)) >= 3 })
+	time.Sleep(time.Second) // the page loads and the login form is filled
+	return cmd, &stderr
+}
+
+func exitCode(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(30 * time.Second):
+		t.Fatal("samlgo did not exit within 30s")
+	}
+	return -1
+}
+
+func TestBrowserCtrlC(t *testing.T) {
+	w := newBrowserWorld(t)
+	cmd, stderr := w.startLogin(t, "--url", w.idp.SignOnURL("via=never"), "--password-stdin")
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := exitCode(t, cmd); code != 130 || !strings.Contains(stderr.String(), "samlgo: cancelled") {
+		t.Errorf("exit %d %q", code, stderr)
+	}
+	noChromeLeft(t, w.profile)
+	if _, err := os.Stat(w.creds); err == nil {
+		t.Error("a cancelled login wrote credentials")
+	}
+}
+
+// TestBrowserWindowClosed ends Chrome the way closing its last window does:
+// the browser process exits.
+func TestBrowserWindowClosed(t *testing.T) {
+	w := newBrowserWorld(t)
+	cmd, stderr := w.startLogin(t, "--url", w.idp.SignOnURL("via=never"), "--password-stdin")
+	for _, pid := range browser.Processes(w.profile) {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if !strings.Contains(string(cmdline), "--type=") {
+			_ = syscall.Kill(pid, syscall.SIGTERM)
+		}
+	}
+	if code := exitCode(t, cmd); code != 130 || !strings.Contains(stderr.String(), "window was closed") {
+		t.Errorf("exit %d %q", code, stderr)
+	}
+	noChromeLeft(t, w.profile)
+}
+
+// TestBrowserRecapturesExpiredAssertion: when STS says the assertion
+// expired, samlgo signs in once more (with the saved session) by itself.
+func TestBrowserRecapturesExpiredAssertion(t *testing.T) {
+	w := newBrowserWorld(t)
+	w.emu.FailNext("AssumeRoleWithSAML", "ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance", 400)
+	r := w.run("correct horse\n", "login", "--password-stdin")
+	if r.code != 0 || !strings.Contains(r.stderr, "signing in again") {
+		t.Fatalf("exit %d %q", r.code, r.stderr)
+	}
+	if n := len(w.emu.Calls()); n != 2 || w.idp.Logins() != 1 {
+		t.Errorf("%d STS calls, %d IdP logins; want 2 and 1", n, w.idp.Logins())
+	}
+	// Twice expired: the second failure is reported, not retried again.
+	w.emu.FailNext("AssumeRoleWithSAML", "ExpiredTokenException", "expired", 400)
+	w.emu.FailNext("AssumeRoleWithSAML", "ExpiredTokenException", "expired", 400)
+	r = w.run("", "login")
+	if r.code != 1 || !strings.Contains(r.stderr, "log in again") {
+		t.Errorf("twice expired: exit %d %q", r.code, r.stderr)
+	}
+	noChromeLeft(t, w.profile)
+}
+
+func TestBrowserSetupErrors(t *testing.T) {
+	w := newBrowserWorld(t)
+	cases := []struct {
+		name  string
+		extra []string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"missing browser", nil, []string{"--browser", "/nonexistent/chrome"}, 1, "/nonexistent/chrome"},
+		{"no browser on PATH", []string{"PATH=/nonexistent"}, nil, 1, "apt install chromium"},
+		{"visible without a display", []string{"DISPLAY=", "WAYLAND_DISPLAY="}, []string{"--no-headless"}, 2, "needs a display"},
+		{"no url", nil, []string{"--account", "other"}, 2, "no IdP sign-on URL"},
+	}
+	w.write(".config/samlgo/config.toml", fmt.Sprintf("default_account = \"corp\"\n[accounts.corp]\nurl = %q\nheadless = true\n[accounts.other]\n", w.idp.SignOnURL("")))
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w.extra = c.extra
+			defer func() { w.extra = nil }()
+			r := w.run("", append([]string{"login"}, c.args...)...)
+			if r.code != c.code || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("exit %d %q", r.code, r.stderr)
+			}
+		})
+	}
+	noChromeLeft(t, w.profile)
+	_ = context.Background
+}
