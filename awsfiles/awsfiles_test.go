@@ -235,7 +235,9 @@ func TestLockHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	held := make(chan struct{})
 	release := make(chan struct{})
+	holderDone := make(chan struct{})
 	go func() {
+		defer close(holderDone)
 		_ = edit(context.Background(), path, 0o600, true, func(*document) error {
 			close(held)
 			<-release
@@ -246,6 +248,7 @@ func TestLockHonoursContext(t *testing.T) {
 	cancel()
 	err := WriteCredentials(ctx, path, []Profile{{"saml", sample("ASIA1")}})
 	close(release)
+	<-holderDone // its write must end before the temp dir is removed
 	if err == nil || !errors.Is(err, context.Canceled) {
 		t.Fatalf("write under a held lock with a cancelled context = %v", err)
 	}

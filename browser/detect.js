@@ -29,9 +29,14 @@
   let submit = pick(sel.submit);
   if (!submit && field) {
     const scope = field.form || document;
-    const buttons = [...scope.querySelectorAll("button, input[type=submit], input[type=button], [role=button]")].filter(visible);
-    submit = buttons.find((b) => b.type === "submit") ||
-      buttons.find((b) => /sign|log ?in|next|continue|submit|verify|weiter|anmelden|connexion|suivant/i.test((b.textContent || "") + " " + (b.value || "")));
+    const buttons = [...scope.querySelectorAll("button, input[type=submit], input[type=button], input[type=image], [role=button], a")].filter(visible);
+    const label = (b) => ((b.textContent || "") + " " + (b.value || "") + " " + (b.id || "") + " " + (b.getAttribute("aria-label") || "")).trim();
+    const says = (b) => /sign|log ?in|next|continue|submit|verify|proceed|weiter|anmelden|connexion|suivant/i.test(label(b));
+    // A real submit button first; then a button or link (PingFederate's
+    // "Sign On" is an <a>, ADFS's a span with role=button) that says so.
+    submit = buttons.find((b) => b.type === "submit" && b.tagName !== "A") ||
+      buttons.find((b) => b.tagName !== "A" && says(b)) ||
+      buttons.find((b) => b.tagName === "A" && says(b) && !/forgot|reset|help|register|sign ?up|create/i.test(label(b)));
   }
   const mark = (el, k) => {
     if (!el) return "";

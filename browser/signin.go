@@ -14,9 +14,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -54,6 +57,9 @@ type Options struct {
 type Autofill struct {
 	// Username is typed into an empty username field.
 	Username string
+	// AskUsername is asked (once) when a form wants a username and
+	// Username is empty; nil means there is no one to ask.
+	AskUsername func() (string, error)
 	// Password is asked for when a password field appears; nil leaves the
 	// password to the person.
 	Password func() (string, error)
@@ -80,6 +86,21 @@ type Result struct {
 	// SAMLResponse is the form field as posted (base64).
 	SAMLResponse string
 	RelayState   string
+	// Timings split the sign-in into phases, for benchmarks and --debug.
+	Timings Timings
+	// Closed is closed once Chrome, closing in the background after the
+	// capture, has exited with all its helpers. The caller must wait for it
+	// before it exits or reuses the profile.
+	Closed <-chan struct{}
+}
+
+// Timings are the phases of one sign-in.
+type Timings struct {
+	// Start is the time from SignIn's call until Chrome answered.
+	Start time.Duration
+	// Pages is the time from then until the SAMLResponse was caught: IdP
+	// pages, autofill and the person.
+	Pages time.Duration
 }
 
 // ErrClosed is returned when the person closes the browser window (or
@@ -132,6 +153,10 @@ const signedInPage = `<!doctype html><html><head><meta charset="utf-8"><title>Si
 //go:embed detect.js
 var detectJS string
 
+// AllocatorOptions are the Chrome flags samlgo starts with, for benchmarks
+// that compare samlgo with Chrome alone.
+func AllocatorOptions(o *Options) []chromedp.ExecAllocatorOption { return o.allocatorOptions() }
+
 // allocatorOptions are the Chrome flags samlgo starts with.
 func (o *Options) allocatorOptions() []chromedp.ExecAllocatorOption {
 	opts := []chromedp.ExecAllocatorOption{
@@ -174,11 +199,19 @@ type session struct {
 
 	outcome chan outcome
 	done    chan struct{}
+	started time.Duration // Chrome's start-up, set before the capture can happen
 
 	mu       sync.Mutex
 	pages    map[target.ID]context.Context
 	current  context.Context // the page that changed last
 	activity time.Time
+
+	// askMu serialises questions on the terminal; while one is open the
+	// sign-in is waiting for the person, not stalled.
+	askMu     sync.Mutex
+	prompting atomic.Int32
+	// userMu guards Autofill.Username, which page workers share.
+	userMu sync.Mutex
 }
 
 type outcome struct {
@@ -210,22 +243,24 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 	// once, a successful sign-in closes it gracefully so the profile keeps
 	// the IdP's cookies.
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.WithoutCancel(ctx), o.allocatorOptions()...)
-	var grace time.Duration // set after a graceful close
-	defer func() {
-		killLeftovers(o.ProfileDir, grace)
-		cancelAlloc()
-		killLeftovers(o.ProfileDir, 0)
-	}()
 	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
 	s.bctx = bctx
-	defer close(s.done)
+	background := false // set when a successful capture hands the close to a goroutine
+	defer func() {
+		close(s.done)
+		if !background {
+			cancelBrowser()
+			cancelAlloc()
+			killLeftovers(o.ProfileDir, 0)
+		}
+	}()
 
 	start := time.Now()
 	if err := runCtx(ctx, func() error { return chromedp.Do(bctx) }); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", o.ExecPath, err)
 	}
-	s.log.Debug("chrome started", "elapsed", time.Since(start), "headless", o.Headless)
+	s.started = time.Since(start)
+	s.log.Debug("chrome started", "elapsed", s.started, "headless", o.Headless)
 
 	paused := chromedp.BrowserEvents(bctx, fetch.RequestPaused)
 	created := chromedp.BrowserEvents(bctx, target.TargetCreated)
@@ -259,8 +294,21 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 				}
 				return nil, out.err
 			}
-			closeGracefully(bctx, 5*time.Second)
-			grace = 3 * time.Second
+			out.res.Timings.Pages = time.Since(start) - out.res.Timings.Start
+			s.log.Debug("sign-in phases", "chrome_start", out.res.Timings.Start, "pages", out.res.Timings.Pages)
+			// Close in the background, gracefully so the profile keeps the
+			// IdP's cookies, while the caller gets the credentials.
+			closed := make(chan struct{})
+			out.res.Closed = closed
+			background = true
+			go func() {
+				defer close(closed)
+				closeGracefully(bctx, 5*time.Second)
+				killLeftovers(o.ProfileDir, 3*time.Second) // helpers finish writing first
+				cancelBrowser()
+				cancelAlloc()
+				killLeftovers(o.ProfileDir, 0)
+			}()
 			return out.res, nil
 		case <-tick.C:
 			if o.Headless && s.idle() > o.StallAfter {
@@ -325,9 +373,25 @@ func (s *session) touch(page context.Context) {
 }
 
 func (s *session) idle() time.Duration {
+	if s.prompting.Load() > 0 {
+		return 0
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return time.Since(s.activity)
+}
+
+// ask runs a question for the person, outside any lock the main loop takes,
+// and restarts the stall clock afterwards.
+func (s *session) ask(q func() (string, error)) (string, error) {
+	s.askMu.Lock()
+	defer s.askMu.Unlock()
+	s.prompting.Add(1)
+	defer func() {
+		s.prompting.Add(-1)
+		s.touch(nil)
+	}()
+	return q()
 }
 
 // intercept answers every paused AWS sign-in POST locally and reports the
@@ -361,7 +425,7 @@ func (s *session) intercept(events func(func(fetch.EventRequestPaused, error) bo
 			s.finish(nil, fmt.Errorf("the IdP posted to %s without a SAMLResponse", redactURL(req.URL)))
 		default:
 			s.log.Debug("SAMLResponse captured", "acs", redactURL(req.URL), "bytes", len(body))
-			s.finish(&Result{ACS: req.URL, SAMLResponse: form.Get("SAMLResponse"), RelayState: form.Get("RelayState")}, nil)
+			s.finish(&Result{ACS: req.URL, SAMLResponse: form.Get("SAMLResponse"), RelayState: form.Get("RelayState"), Timings: Timings{Start: s.started}}, nil)
 		}
 		return
 	}
@@ -434,7 +498,9 @@ func (s *session) autofill(tctx context.Context) {
 	expr := "(" + strings.TrimSpace(detectJS) + ")(" + string(selJSON) + ")"
 	filled := map[string]int{}
 	lastURL := ""
-	tick := time.NewTicker(150 * time.Millisecond)
+	// A look costs about a millisecond of the page's time; looking often
+	// keeps the autofill from adding delay to each page.
+	tick := time.NewTicker(40 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
@@ -466,9 +532,32 @@ func (s *session) autofill(tctx context.Context) {
 	}
 }
 
+// username returns the username to type, asking for it once if needed.
+func (s *session) username() (string, error) {
+	s.userMu.Lock()
+	defer s.userMu.Unlock()
+	a := s.o.Autofill
+	if a.Username == "" && a.AskUsername != nil {
+		u, err := s.ask(a.AskUsername)
+		if err != nil {
+			return "", err
+		}
+		a.Username, a.AskUsername = u, nil
+	}
+	return a.Username, nil
+}
+
 // fill types into one recognised form and submits it.
 func (s *session) fill(tctx context.Context, st formState, filled map[string]int) error {
 	a := s.o.Autofill
+	needUser := st.User != "" && st.UserValue == ""
+	user := ""
+	if needUser && (st.Pass == "" || a.Password != nil) {
+		var err error
+		if user, err = s.username(); err != nil {
+			return err
+		}
+	}
 	switch {
 	case st.Pass != "":
 		if a.Password == nil {
@@ -477,20 +566,20 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 		if filled["pass"] > 0 {
 			return &RejectedError{What: "password"}
 		}
-		if st.User != "" && st.UserValue == "" {
-			if a.Username == "" {
+		if needUser {
+			if user == "" {
 				return s.stall("the login form asks for a username and none was given (--username or the config)")
 			}
-			if err := s.typeInto(tctx, st.User, a.Username); err != nil {
+			if err := s.typeInto(tctx, st.User, user); err != nil {
 				return nil
 			}
 		}
-		pw, err := a.Password()
+		pw, err := s.ask(a.Password)
 		if err != nil {
 			return err
 		}
 		filled["pass"]++
-		s.status("signing in" + userSuffix(a.Username) + "…")
+		s.status("signing in" + userSuffix(user) + "…")
 		return s.submit(tctx, st, st.Pass, pw)
 	case st.OTP != "":
 		if a.OTP == nil {
@@ -499,18 +588,18 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 		if filled["otp"] > 0 {
 			return &RejectedError{What: "one-time code"}
 		}
-		code, err := a.OTP()
+		code, err := s.ask(a.OTP)
 		if err != nil {
 			return err
 		}
 		filled["otp"]++
 		return s.submit(tctx, st, st.OTP, code)
-	case st.User != "" && st.UserValue == "" && a.Username != "":
+	case needUser && user != "":
 		if filled["user"] > 0 {
 			return &RejectedError{What: "username"}
 		}
 		filled["user"]++
-		return s.submit(tctx, st, st.User, a.Username)
+		return s.submit(tctx, st, st.User, user)
 	}
 	return nil
 }
@@ -522,14 +611,16 @@ func userSuffix(u string) string {
 	return " as " + u
 }
 
-// typeInto types text into a field with key events, as a person would,
-// and marks the field filled.
+// typeInto focuses a field and enters text with Input.insertText, the way
+// a paste or an input method enters it (the page sees focus, beforeinput
+// and input events), in one call instead of one key event per character.
+// It marks the field filled.
 func (s *session) typeInto(tctx context.Context, field, text string) error {
-	err := chromedp.Do(tctx,
-		chromedp.Focus(chromedp.CSS(field)),
-		chromedp.SendKeys(chromedp.CSS(field), text),
-	)
-	if err != nil {
+	insert := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: text})
+		return chromedp.Void{}, err
+	}
+	if err := chromedp.Do(tctx, chromedp.Focus(chromedp.CSS(field)), insert); err != nil {
 		return err
 	}
 	_, _ = chromedp.Run(tctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector('`+field+`'); if (e) e.setAttribute("data-samlgo-filled", ""); return true })()`))

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/internal/idp"
 )
@@ -21,6 +23,10 @@ import (
 // fails the run.
 var chromePath string
 
+// sharedBrowser is one Chrome for the tests that only need tabs (the form
+// detector); sign-in tests start their own, as samlgo does.
+var sharedBrowser context.Context
+
 func TestMain(m *testing.M) {
 	p, err := Find(os.Getenv("SAMLGO_BROWSER"))
 	if err != nil && os.Getenv("CI") == "true" {
@@ -28,7 +34,32 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	chromePath = p
-	os.Exit(m.Run())
+	code := func() int {
+		if chromePath == "" {
+			return m.Run()
+		}
+		profile, err := os.MkdirTemp("", "samlgo-browser-test-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(profile)
+		o := Options{ExecPath: chromePath, ProfileDir: profile, Headless: true, NoSandbox: os.Geteuid() == 0}
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), o.allocatorOptions()...)
+		bctx, cancelBrowser := chromedp.NewContext(actx)
+		defer func() {
+			cancelBrowser()
+			cancelAlloc()
+			killLeftovers(profile, 0)
+		}()
+		if err := chromedp.Do(bctx); err != nil {
+			fmt.Fprintln(os.Stderr, "starting Chromium:", err)
+			return 1
+		}
+		sharedBrowser = bctx
+		return m.Run()
+	}()
+	os.Exit(code)
 }
 
 func needChrome(t *testing.T) {
@@ -76,6 +107,9 @@ func signIn(t *testing.T, ctx context.Context, o Options) (*Result, error) {
 		o.DebugDir = filepath.Join(t.TempDir(), "debug")
 	}
 	res, err := SignIn(ctx, o)
+	if res != nil {
+		<-res.Closed
+	}
 	if pids := Processes(o.ProfileDir); len(pids) > 0 {
 		t.Errorf("Chrome processes left behind: %v", pids)
 	}

@@ -106,9 +106,10 @@ func (o *loginOptions) browserCapture(cfg *config.Config, acct config.Account, a
 		ExecPath: exe, URL: signOn, Headless: headless, NoSandbox: os.Geteuid() == 0,
 		Status: status, DebugDir: filepath.Join(cache, "samlgo", "debug"), Log: a.log,
 		Autofill: &browser.Autofill{
-			Username:  username,
-			Selectors: browser.Selectors(acct.Selectors),
-			OTP:       o.otpSource(),
+			Username:    username,
+			AskUsername: o.usernameSource(),
+			Selectors:   browser.Selectors(acct.Selectors),
+			OTP:         o.otpSource(),
 		},
 	}
 	return func(ctx context.Context) (*assertion.Response, error) {
@@ -118,7 +119,12 @@ func (o *loginOptions) browserCapture(cfg *config.Config, acct config.Account, a
 		if err != nil {
 			return nil, err
 		}
-		defer profile.Close()
+		closing := false // Chrome closes in the background after a capture
+		defer func() {
+			if !closing {
+				profile.Close()
+			}
+		}()
 		fresh = false // a re-capture reuses the session just made
 		so := opts
 		autofill := *opts.Autofill
@@ -139,6 +145,17 @@ func (o *loginOptions) browserCapture(cfg *config.Config, acct config.Account, a
 		if err != nil {
 			return nil, signInError(err, b.Timeout)
 		}
+		// The profile stays locked until Chrome has exited; login waits
+		// for that before samlgo exits.
+		closing = true
+		released := make(chan struct{})
+		go func() {
+			<-res.Closed
+			profile.Close()
+			close(released)
+		}()
+		o.closing = append(o.closing, released)
+		o.timings = res.Timings
 		resp, err := assertion.Parse([]byte(res.SAMLResponse))
 		if err != nil {
 			return nil, fmt.Errorf("the SAMLResponse the IdP posted to AWS: %w", err)
@@ -209,6 +226,23 @@ func (o *loginOptions) passwordSource() (func(headless bool) func() (string, err
 		}
 		return nil // the person types it in the window
 	}, nil
+}
+
+// usernameSource asks for the username on the terminal (echoed), or
+// returns nil when there is none.
+func (o *loginOptions) usernameSource() func() (string, error) {
+	a := o.app
+	if !a.io.CanPrompt() {
+		return nil
+	}
+	return func() (string, error) {
+		fmt.Fprint(a.io.ErrOut, "IdP username: ")
+		line, err := bufio.NewReader(a.io.In).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("reading the username: %w", err)
+		}
+		return strings.TrimSpace(line), nil
+	}
 }
 
 // otpSource asks for one-time codes on the terminal, or returns nil when

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -43,6 +44,18 @@ type loginOptions struct {
 	pick rolePicker
 	// cfg, when set, is used instead of reading the config file (demo).
 	cfg *config.Config
+	// trace, when set, hears "captured" and "written" (benchmarks).
+	trace func(event string)
+	// timings are the last browser sign-in's phases.
+	timings browser.Timings
+	// closing are closed when the browsers of this login have exited.
+	closing []chan struct{}
+}
+
+func (o *loginOptions) traceEvent(event string) {
+	if o.trace != nil {
+		o.trace(event)
+	}
 }
 
 func newLoginCmd(a *app) *cobra.Command {
@@ -125,6 +138,13 @@ func loginRun(ctx context.Context, o *loginOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
+	// Chrome closes in the background while STS and the files are done; no
+	// process may outlive samlgo, so the login waits for it at the end.
+	defer func() {
+		for _, c := range o.closing {
+			<-c
+		}
+	}()
 	var capture captureFunc
 	if o.SAMLFile != "" {
 		capture = func(context.Context) (*assertion.Response, error) { return readSAML(a.io, o.SAMLFile) }
@@ -138,6 +158,7 @@ func loginRun(ctx context.Context, o *loginOptions) error {
 	if err != nil {
 		return err
 	}
+	o.traceEvent("captured")
 	// A browser sign-in captures a fresh response once when the one it got
 	// has expired (STS takes it only within 5 minutes of its issue).
 	for retried := false; ; retried = true {
@@ -169,6 +190,7 @@ func loginRun(ctx context.Context, o *loginOptions) error {
 			if err := o.Output.write(ctx, a, items); err != nil {
 				return err
 			}
+			o.traceEvent("written")
 		}
 		return assumeErr
 	}
