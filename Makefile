@@ -35,11 +35,13 @@ fuzz:
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s; \
 	done
 
-# Micro-benchmarks, then whole processes: samlgo login against the AWS CLI
-# recipe it replaces, on the same local STS emulator.
+# Micro-benchmarks; whole processes: samlgo login --saml-file against the
+# AWS CLI recipe it replaces, on the same local STS emulator; then a headless
+# browser login split into phases, next to Chrome alone on the same pages.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./assertion ./awsfiles
 	$(GO) test -run '^$$' -bench 'LoginProcess|AWSCLIRecipe' -benchtime 20x ./cmd/samlgo
+	$(GO) test -run '^$$' -bench 'HeadlessLogin|ChromeAlone' -benchtime 10x -count 3 ./cmd/samlgo
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -49,4 +51,5 @@ clean:
 	rm -rf bin
 
 demo:
+	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || { echo "installing Debian's chromium"; apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium >/dev/null; }
 	$(GO) run ./cmd/samlgo demo
