@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 var sample = Credentials{
@@ -57,13 +59,7 @@ func TestEnvInRealShells(t *testing.T) {
 	}
 	for _, c := range shells {
 		t.Run(string(c.sh), func(t *testing.T) {
-			bin, err := exec.LookPath(c.bin)
-			if err != nil {
-				if os.Getenv("CI") == "true" {
-					t.Fatalf("%s is not installed; .ci/run installs it", c.bin)
-				}
-				t.Skipf("%s not installed", c.bin)
-			}
+			bin := testenv.Need(t, c.bin, ".ci/run installs Debian's "+c.bin)
 			cmd := exec.Command(bin, c.args(sample.Env(c.sh, "eu-west-1"))...)
 			cmd.Env = append(os.Environ(), "AWS_SECURITY_TOKEN=stale")
 			out, err := cmd.CombinedOutput()

@@ -9,19 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // tmuxSession runs a shell command in a detached tmux session on a real
 // terminal and returns a function that sends keys.
 func tmuxSession(t *testing.T, w *world, script string) (send func(keys ...string), screen func() string) {
 	t.Helper()
-	bin, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is not installed; .ci/run installs it")
-		}
-		t.Skip("tmux not installed")
-	}
+	bin := testenv.Need(t, "tmux", ".ci/run installs Debian's tmux")
 	name := fmt.Sprintf("samlgo-%d", time.Now().UnixNano())
 	// A socket of its own per session (short path: sockets have a length
 	// limit): a server killed by an earlier test may still hold a shared one.

@@ -132,23 +132,7 @@ func (s *Signer) Response(o ResponseOptions) ([]byte, error) {
 func (s *Signer) assertion(o ResponseOptions) *saml.Assertion {
 	now := o.Now.UTC()
 	until := now.Add(o.Lifetime)
-	var attrs []saml.Attribute
-	uri := "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
-	if o.SessionName != "" {
-		attrs = append(attrs, saml.Attribute{Name: "https://aws.amazon.com/SAML/Attributes/RoleSessionName", NameFormat: uri,
-			Values: []saml.AttributeValue{{Type: "xs:string", Value: o.SessionName}}})
-	}
-	if len(o.Roles) > 0 {
-		role := saml.Attribute{Name: "https://aws.amazon.com/SAML/Attributes/Role", NameFormat: uri}
-		for _, r := range o.Roles {
-			role.Values = append(role.Values, saml.AttributeValue{Type: "xs:string", Value: r})
-		}
-		attrs = append(attrs, role)
-	}
-	if o.SessionDuration > 0 {
-		attrs = append(attrs, saml.Attribute{Name: "https://aws.amazon.com/SAML/Attributes/SessionDuration", NameFormat: uri,
-			Values: []saml.AttributeValue{{Type: "xs:string", Value: fmt.Sprint(o.SessionDuration)}}})
-	}
+	attrs := awsAttributes(o.SessionName, o.Roles, o.SessionDuration)
 	id := newID()
 	return &saml.Assertion{
 		ID:           id,
@@ -174,6 +158,31 @@ func (s *Signer) assertion(o ResponseOptions) *saml.Assertion {
 		}},
 		AttributeStatements: []saml.AttributeStatement{{Attributes: attrs}},
 	}
+}
+
+// awsAttributes are the AWS sign-in attributes (IAM User Guide, "Configure
+// SAML assertions for the authentication response"); empty ones are left
+// out.
+func awsAttributes(sessionName string, roles []string, sessionDuration int) []saml.Attribute {
+	const uri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+	attr := func(name string, values ...string) saml.Attribute {
+		a := saml.Attribute{Name: "https://aws.amazon.com/SAML/Attributes/" + name, NameFormat: uri}
+		for _, v := range values {
+			a.Values = append(a.Values, saml.AttributeValue{Type: "xs:string", Value: v})
+		}
+		return a
+	}
+	var attrs []saml.Attribute
+	if sessionName != "" {
+		attrs = append(attrs, attr("RoleSessionName", sessionName))
+	}
+	if len(roles) > 0 {
+		attrs = append(attrs, attr("Role", roles...))
+	}
+	if sessionDuration > 0 {
+		attrs = append(attrs, attr("SessionDuration", fmt.Sprint(sessionDuration)))
+	}
+	return attrs
 }
 
 func newID() string {

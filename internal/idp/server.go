@@ -301,18 +301,7 @@ func (m awsAssertionMaker) MakeAssertion(req *saml.IdpAuthnRequest, session *sam
 	if u == nil {
 		return fmt.Errorf("no user %q", session.UserName)
 	}
-	uri := "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
-	attrs := []saml.Attribute{{Name: "https://aws.amazon.com/SAML/Attributes/RoleSessionName", NameFormat: uri,
-		Values: []saml.AttributeValue{{Type: "xs:string", Value: u.SessionName}}}}
-	role := saml.Attribute{Name: "https://aws.amazon.com/SAML/Attributes/Role", NameFormat: uri}
-	for _, v := range u.Roles {
-		role.Values = append(role.Values, saml.AttributeValue{Type: "xs:string", Value: v})
-	}
-	attrs = append(attrs, role)
-	if u.SessionDuration > 0 {
-		attrs = append(attrs, saml.Attribute{Name: "https://aws.amazon.com/SAML/Attributes/SessionDuration", NameFormat: uri,
-			Values: []saml.AttributeValue{{Type: "xs:string", Value: fmt.Sprint(u.SessionDuration)}}})
-	}
+	attrs := awsAttributes(u.SessionName, u.Roles, u.SessionDuration)
 	if len(req.Assertion.AttributeStatements) == 0 {
 		req.Assertion.AttributeStatements = []saml.AttributeStatement{{}}
 	}

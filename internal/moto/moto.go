@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // Start runs moto_server on a free loopback port until the test ends and
@@ -18,13 +20,7 @@ import (
 // CI=true, where .ci/run must have installed it.
 func Start(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("moto_server is not installed; .ci/run installs it (pip install 'moto[server]')")
-		}
-		t.Skip("moto_server not installed")
-	}
+	bin := testenv.Need(t, "moto_server", "it ships with the image (Python moto[server])")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
