@@ -620,13 +620,36 @@ func TestRolesAndInspect(t *testing.T) {
 	_ = assertion.MaxEncodedLen
 }
 
+// TestDemo runs samlgo demo (built-in IdP, headless Chromium, STS emulator)
+// and checks that it leaves no temporary directory, profile or Chrome.
 func TestDemo(t *testing.T) {
-	w := newWorld(t)
+	w := newBrowserWorld(t).world
+	tmp := t.TempDir()
+	w.extra = []string{"TMPDIR=" + tmp}
 	r := w.run("", "demo")
-	if r.code != 0 || !strings.Contains(r.stderr, "assumed-role/Developer/demo@samlgo.test") {
+	if r.code != 0 || !strings.Contains(r.stderr, "assumed-role/Developer/demo@samlgo.test") || !strings.Contains(r.stderr, "1 password login") {
 		t.Fatalf("demo: exit %d\n%s", r.code, r.stderr)
 	}
 	if _, err := os.Stat(w.creds); err == nil {
 		t.Errorf("the demo touched the user's credentials file")
 	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
+		t.Errorf("the demo left %v", left)
+	}
+	if pids := chromeUnder(tmp); len(pids) > 0 {
+		t.Errorf("the demo left Chrome running: %v", pids)
+	}
+}
+
+// chromeUnder lists processes whose command line names a path under dir.
+func chromeUnder(dir string) []string {
+	var out []string
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, _ := os.ReadFile(p)
+		if strings.Contains(string(b), "--user-data-dir="+dir) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
