@@ -568,7 +568,7 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 		}
 		if needUser {
 			if user == "" {
-				return s.stall("the login form asks for a username and none was given (--username or the config)")
+				return s.needsPerson("the login form asks for a username and none was given (--username or the config)")
 			}
 			if err := s.typeInto(tctx, st.User, user); err != nil {
 				return nil
@@ -583,7 +583,7 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 		return s.submit(tctx, st, st.Pass, pw)
 	case st.OTP != "":
 		if a.OTP == nil {
-			return s.stall("the IdP asks for a one-time code and there is no terminal to ask on")
+			return s.needsPerson("the IdP asks for a one-time code and there is no terminal to ask on")
 		}
 		if filled["otp"] > 0 {
 			return &RejectedError{What: "one-time code"}
@@ -640,6 +640,15 @@ func (s *session) submit(tctx context.Context, st formState, field, text string)
 	}
 	_ = chromedp.Do(tctx, chromedp.SendKeys(chromedp.CSS(field), kb.Enter))
 	return nil
+}
+
+// needsPerson ends a headless sign-in with a *StallError; in a visible
+// window the person is there to answer, so it leaves the page to them.
+func (s *session) needsPerson(reason string) error {
+	if !s.o.Headless {
+		return nil
+	}
+	return s.stall(reason)
 }
 
 // stall saves the current page's screenshot and HTML for the person and
