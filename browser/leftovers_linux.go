@@ -42,12 +42,12 @@ func Processes(dir string) []int {
 // process when it is killed, and a helper can fork as the browser dies, so
 // it looks again until several passes find nothing.
 func killLeftovers(dir string, grace time.Duration) {
-	tick := time.NewTicker(20 * time.Millisecond)
+	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for end := time.Now().Add(grace); time.Now().Before(end) && len(Processes(dir)) > 0; <-tick.C {
 	}
 	deadline := time.Now().Add(3 * time.Second)
-	for quiet := 0; quiet < 3 && time.Now().Before(deadline); <-tick.C {
+	for quiet := 0; quiet < 2 && time.Now().Before(deadline); <-tick.C {
 		pids := Processes(dir)
 		if len(pids) == 0 {
 			quiet++

@@ -304,10 +304,9 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 			go func() {
 				defer close(closed)
 				closeGracefully(bctx, 5*time.Second)
-				killLeftovers(o.ProfileDir, 3*time.Second) // helpers finish writing first
 				cancelBrowser()
 				cancelAlloc()
-				killLeftovers(o.ProfileDir, 0)
+				killLeftovers(o.ProfileDir, 0) // helpers that outlived the browser process
 			}()
 			return out.res, nil
 		case <-tick.C:

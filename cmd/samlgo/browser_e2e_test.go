@@ -150,8 +150,17 @@ func (w *browserWorld) startLogin(t *testing.T, args ...string) (*exec.Cmd, *byt
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	waitFor(t, "Chrome", func() bool { return len(browser.Processes(w.profile)) >= 3 })
-	time.Sleep(time.Second) // the page loads and the login form is filled
+	// Ready when the IdP has accepted the autofilled login: Chrome runs and
+	// shows the page that never posts. Bounded, with samlgo's stderr on
+	// failure (the machine may be busy with other packages' Chromes).
+	deadline := time.Now().Add(45 * time.Second)
+	for w.idp.Logins() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no IdP login within 45s; samlgo stderr: %s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // the never-posting page loads
 	return cmd, &stderr
 }
 
