@@ -268,20 +268,23 @@ func TestWindowClosed(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	go func() {
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			for _, pid := range Processes(profile) {
-				cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-				if !strings.Contains(string(cmdline), "--type=") { // the browser process
-					time.Sleep(time.Second) // let the page load
-					_ = syscall.Kill(pid, syscall.SIGTERM)
-					return
-				}
-			}
+		// Close once the sign-in is under way (the IdP accepted the login):
+		// on a busy machine a fixed delay can land while Chrome still starts.
+		deadline := time.Now().Add(45 * time.Second)
+		for srv.Logins() == 0 && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}
+		time.Sleep(200 * time.Millisecond)
+		for _, pid := range Processes(profile) {
+			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+			if !strings.Contains(string(cmdline), "--type=") { // the browser process
+				_ = syscall.Kill(pid, syscall.SIGTERM)
+			}
+		}
 	}()
-	_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), ProfileDir: profile, StallAfter: time.Minute})
+	var calls int32
+	_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), ProfileDir: profile, StallAfter: time.Minute,
+		Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}})
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("err = %v, want ErrClosed", err)
 	}
