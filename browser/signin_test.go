@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -322,5 +321,4 @@ func TestFindAndProfile(t *testing.T) {
 	if got := ProfileDir("/c", "my corp/prod"); got != "/c/samlgo/chrome/my_corp_prod" {
 		t.Errorf("ProfileDir = %q", got)
 	}
-	_ = exec.Command
 }

@@ -6,7 +6,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -264,5 +263,4 @@ func TestBrowserSetupErrors(t *testing.T) {
 		})
 	}
 	noChromeLeft(t, w.profile)
-	_ = context.Background
 }

@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/internal/idp"
 	"github.com/samlgo/samlgo/internal/moto"
@@ -617,7 +616,6 @@ func TestRolesAndInspect(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stdout, adminA) {
 		t.Errorf("expired roles listing: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
-	_ = assertion.MaxEncodedLen
 }
 
 // TestDemo runs samlgo demo (built-in IdP, headless Chromium, STS emulator)
