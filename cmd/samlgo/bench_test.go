@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 
-	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/internal/idp"
@@ -92,22 +91,12 @@ func benchIdP(b *testing.B) (*idp.Server, *stsemu.Emulator, string) {
 	if err != nil {
 		b.Skip("no Chrome or Chromium installed")
 	}
-	signer, err := idp.NewSigner("https://idp.samlgo.test/metadata")
+	services, err := startDemoServices(demoRoles[:1])
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := idp.NewServer(signer, &idp.User{Name: demoUser, Password: demoPassword, SessionName: demoUser, Roles: demoRoles[:1]})
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { srv.Close() })
-	emu := stsemu.New()
-	role, _ := assertion.ParseRole(demoRoles[0])
-	emu.TrustProvider(role.PrincipalARN, signer.Cert)
-	if err := emu.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { emu.Close() })
+	b.Cleanup(services.Close)
+	srv, emu := services.idp, services.sts
 	return srv, emu, exe
 }
 

@@ -61,6 +61,44 @@ touched.`,
 	return cmd
 }
 
+// demoServices are the demo's built-in IdP and STS emulator on 127.0.0.1;
+// the emulator trusts the IdP for every role the demo user has.
+type demoServices struct {
+	idp *idp.Server
+	sts *stsemu.Emulator
+}
+
+func startDemoServices(roles []string) (*demoServices, error) {
+	signer, err := idp.NewSigner("https://idp.samlgo.test/metadata")
+	if err != nil {
+		return nil, err
+	}
+	server := idp.NewServer(signer, &idp.User{Name: demoUser, Password: demoPassword, SessionName: demoUser, Roles: roles})
+	if err := server.Start(); err != nil {
+		return nil, fmt.Errorf("starting the built-in IdP: %w", err)
+	}
+	emu := stsemu.New()
+	for _, r := range roles {
+		role, err := assertion.ParseRole(r)
+		if err != nil {
+			server.Close()
+			return nil, err
+		}
+		emu.TrustProvider(role.PrincipalARN, signer.Cert)
+	}
+	if err := emu.Start(); err != nil {
+		server.Close()
+		return nil, fmt.Errorf("starting the local STS: %w", err)
+	}
+	return &demoServices{idp: server, sts: emu}, nil
+}
+
+// Close stops both servers.
+func (d *demoServices) Close() {
+	d.idp.Close()
+	d.sts.Close()
+}
+
 func demoRun(ctx context.Context, o *demoOptions) error {
 	a := o.app
 	say := func(format string, args ...any) { fmt.Fprintf(a.io.ErrOut, "demo: "+format+"\n", args...) }
@@ -75,24 +113,12 @@ func demoRun(ctx context.Context, o *demoOptions) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	signer, err := idp.NewSigner("https://idp.samlgo.test/metadata")
+	services, err := startDemoServices(demoRoles)
 	if err != nil {
 		return err
 	}
-	server := idp.NewServer(signer, &idp.User{Name: demoUser, Password: demoPassword, SessionName: demoUser, Roles: demoRoles})
-	if err := server.Start(); err != nil {
-		return fmt.Errorf("starting the built-in IdP: %w", err)
-	}
-	defer server.Close()
-	emu := stsemu.New()
-	for _, r := range demoRoles {
-		role, _ := assertion.ParseRole(r)
-		emu.TrustProvider(role.PrincipalARN, signer.Cert)
-	}
-	if err := emu.Start(); err != nil {
-		return fmt.Errorf("starting the local STS: %w", err)
-	}
-	defer emu.Close()
+	defer services.Close()
+	server, emu := services.idp, services.sts
 	say("built-in IdP on %s (user %s, %d roles)", server.URL, demoUser, len(demoRoles))
 	say("local STS emulator on %s", emu.URL)
 	say("signing in with headless Chrome…")
