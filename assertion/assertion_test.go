@@ -377,30 +377,6 @@ func TestSelect(t *testing.T) {
 	}
 }
 
-func TestProfileName(t *testing.T) {
-	r := mustRoles(t, "arn:aws:iam::210987654321:role/team/Deployer,arn:aws:iam::210987654321:saml-provider/P")[0]
-	cases := []struct {
-		tmpl    string
-		aliases Aliases
-		want    string
-		err     bool
-	}{
-		{DefaultProfileTemplate, nil, "210987654321-Deployer", false},
-		{DefaultProfileTemplate, Aliases{"210987654321": "dev"}, "dev-Deployer", false},
-		{"{partition}/{account}/{role_path}", nil, "aws/210987654321/team-Deployer", false},
-		{"x-{alias}", nil, "x-", false},
-		{"{nope}", nil, "", true},
-		{"{alias}", nil, "", true},
-		{"a[{role}]", nil, "", true},
-	}
-	for _, c := range cases {
-		got, err := ProfileName(c.tmpl, r, c.aliases)
-		if (err != nil) != c.err || got != c.want {
-			t.Errorf("ProfileName(%q) = %q, %v", c.tmpl, got, err)
-		}
-	}
-}
-
 func TestSortByAccount(t *testing.T) {
 	roles := mustRoles(t,
 		"arn:aws:iam::999999999999:role/B,arn:aws:iam::999999999999:saml-provider/P",

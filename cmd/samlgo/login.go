@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/sts"
@@ -100,7 +101,7 @@ is used; the response may be base64, URL-encoded, a whole form body, or XML.`,
 	f.StringVar(&o.Role, "role", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob like '*:ReadOnly'")
 	f.StringVar(&o.Principal, "principal", "", "SAML provider ARN (needed with an encrypted assertion)")
 	f.BoolVar(&o.AllRoles, "all-roles", false, "write one profile per role (see --profile-template)")
-	f.StringVar(&o.ProfileTemplate, "profile-template", "", "profile names for --all-roles (default "+assertion.DefaultProfileTemplate+")")
+	f.StringVar(&o.ProfileTemplate, "profile-template", "", "profile names for --all-roles (default "+awsfiles.DefaultProfileTemplate+")")
 	f.StringVar(&o.Duration, "duration", "", "session length, e.g. 1h or 3600 (15m to 12h)")
 	f.StringVar(&o.Region, "region", "", "STS region, also written to ~/.aws/config (default from the role's partition)")
 	o.Output.addFlags(f)
@@ -287,8 +288,8 @@ func (o *loginOptions) profileName(r assertion.Role, acct config.Account, aliase
 	if !o.AllRoles {
 		return firstNonEmpty(o.Output.Profile, acct.Profile, defaultProfile), nil
 	}
-	tmpl := firstNonEmpty(o.ProfileTemplate, acct.ProfileTemplate, assertion.DefaultProfileTemplate)
-	name, err := assertion.ProfileName(tmpl, r, aliases)
+	tmpl := firstNonEmpty(o.ProfileTemplate, acct.ProfileTemplate, awsfiles.DefaultProfileTemplate)
+	name, err := awsfiles.ProfileName(tmpl, awsfiles.RoleName{Account: r.AccountID, Alias: aliases[r.AccountID], Role: r.Name, Path: r.Path, Partition: r.Partition})
 	if err != nil {
 		return "", usageError(err)
 	}

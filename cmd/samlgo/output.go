@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/creds"
 )
@@ -59,7 +58,7 @@ func (o *outputOptions) validate() error {
 	}
 	o.shell = sh
 	if o.Profile != "" {
-		if err := assertion.ValidProfileName(o.Profile); err != nil {
+		if err := awsfiles.ValidProfileName(o.Profile); err != nil {
 			return usageErrorf("--profile: %v", err)
 		}
 	}
