@@ -2,7 +2,7 @@
 GO        ?= go
 BIN       ?= bin/samlgo
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -s -w -X main.version=$(VERSION)
+LDFLAGS   := -s -w -X github.com/samlgo/samlgo/cli/version.Version=$(VERSION)
 FUZZTIME  ?= 10s
 # Every fuzz target, as package:Target.
 FUZZ_TARGETS := \
@@ -41,7 +41,7 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./assertion ./awsfiles
 	$(GO) test -run '^$$' -bench 'LoginProcess|AWSCLIRecipe' -benchtime 20x ./cmd/samlgo
-	$(GO) test -run '^$$' -bench 'HeadlessLogin|ChromeAlone' -benchtime 10x -count 3 ./cmd/samlgo
+	$(GO) test -run '^$$' -bench 'HeadlessLogin|ChromeAlone' -benchtime 10x -count 3 ./cli/demo
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -16,6 +16,7 @@ import (
 
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/internal/idp"
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // chromePath is the Chromium the tests drive; under CI=true a missing one
@@ -28,7 +29,7 @@ var sharedBrowser context.Context
 
 func TestMain(m *testing.M) {
 	p, err := Find(os.Getenv("SAMLGO_BROWSER"))
-	if err != nil && os.Getenv("CI") == "true" {
+	if err != nil && testenv.Strict() {
 		fmt.Fprintln(os.Stderr, "Chromium is required under CI=true (.ci/run installs Debian's chromium):", err)
 		os.Exit(1)
 	}
@@ -92,7 +93,8 @@ func testIdP(t *testing.T) *idp.Server {
 }
 
 // signIn runs SignIn with a fresh profile directory and checks afterwards
-// that no Chrome process is left.
+// that no Chrome process is left. It keeps the caller's Headless: a test
+// that asks for a visible window and has no display fails.
 func signIn(t *testing.T, ctx context.Context, o Options) (*Result, error) {
 	t.Helper()
 	needChrome(t)
@@ -100,7 +102,9 @@ func signIn(t *testing.T, ctx context.Context, o Options) (*Result, error) {
 		o.ProfileDir = filepath.Join(t.TempDir(), "profile")
 	}
 	o.ExecPath = chromePath
-	o.Headless = true
+	if !o.Headless && !HasDisplay() {
+		t.Fatal("a visible sign-in needs a display; pass Headless: true")
+	}
 	o.NoSandbox = os.Geteuid() == 0
 	if o.DebugDir == "" {
 		o.DebugDir = filepath.Join(t.TempDir(), "debug")
@@ -152,7 +156,7 @@ func TestSignInFlows(t *testing.T) {
 			var calls int32
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			res, err := signIn(t, ctx, Options{URL: srv.SignOnURL(c.query), Autofill: &Autofill{Username: c.user, Password: password(c.pass, &calls)}})
+			res, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL(c.query), Autofill: &Autofill{Username: c.user, Password: password(c.pass, &calls)}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +179,7 @@ func TestSavedSession(t *testing.T) {
 	var calls int32
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	o := Options{URL: srv.SignOnURL(""), ProfileDir: profile, Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}}
+	o := Options{Headless: true, URL: srv.SignOnURL(""), ProfileDir: profile, Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}}
 	if _, err := signIn(t, ctx, o); err != nil {
 		t.Fatal(err)
 	}
@@ -195,14 +199,14 @@ func TestOneTimeCode(t *testing.T) {
 	var pw, otp int32
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	res, err := signIn(t, ctx, Options{URL: srv.SignOnURL(""), Autofill: &Autofill{
+	res, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL(""), Autofill: &Autofill{
 		Username: "dave", Password: password("d", &pw), OTP: password("314159", &otp),
 	}})
 	if err != nil || otp != 1 || len(roleARNs(t, res)) != 1 {
 		t.Fatalf("err %v, otp asked %d times", err, otp)
 	}
 	// Without anyone to ask, the code page is a stall with a screenshot.
-	_, err = signIn(t, ctx, Options{URL: srv.SignOnURL(""), Autofill: &Autofill{Username: "dave", Password: password("d", &pw)}})
+	_, err = signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL(""), Autofill: &Autofill{Username: "dave", Password: password("d", &pw)}})
 	var se *StallError
 	if !errors.As(err, &se) || !strings.Contains(se.Reason, "one-time code") || se.Screenshot == "" {
 		t.Fatalf("err = %v", err)
@@ -220,7 +224,7 @@ func TestWrongPasswordIsNotRetried(t *testing.T) {
 	var calls int32
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	_, err := signIn(t, ctx, Options{URL: srv.SignOnURL(""), Autofill: &Autofill{Username: "alice", Password: password("wrong", &calls)}})
+	_, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL(""), Autofill: &Autofill{Username: "alice", Password: password("wrong", &calls)}})
 	var re *RejectedError
 	if !errors.As(err, &re) || re.What != "password" || calls != 1 {
 		t.Fatalf("err = %v, password asked %d times", err, calls)
@@ -233,7 +237,7 @@ func TestStallAndTimeout(t *testing.T) {
 		var calls int32
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), StallAfter: 2 * time.Second,
+		_, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL("via=never"), StallAfter: 5 * time.Second,
 			Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}})
 		var se *StallError
 		if !errors.As(err, &se) || !strings.Contains(se.URL, "/sso/aws") || se.Screenshot == "" {
@@ -248,7 +252,7 @@ func TestStallAndTimeout(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		start := time.Now()
-		_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), StallAfter: time.Minute,
+		_, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL("via=never"), StallAfter: time.Minute,
 			Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v", err)
@@ -282,7 +286,7 @@ func TestWindowClosed(t *testing.T) {
 		}
 	}()
 	var calls int32
-	_, err := signIn(t, ctx, Options{URL: srv.SignOnURL("via=never"), ProfileDir: profile, StallAfter: time.Minute,
+	_, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL("via=never"), ProfileDir: profile, StallAfter: time.Minute,
 		Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}})
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("err = %v, want ErrClosed", err)

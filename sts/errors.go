@@ -15,23 +15,35 @@ type Kind int
 // Failure kinds.
 const (
 	Other           Kind = iota
-	Expired              // the assertion or token is too old: sign in again
-	NotTrusted           // the role does not trust the provider, or access is denied
+	Expired              // the assertion, token or credentials are too old
+	NotTrusted           // the role does not trust the caller, or access is denied
 	DurationTooLong      // DurationSeconds exceeds the role's MaxSessionDuration
 	Throttled            // too many requests
-	Rejected             // the IdP or the assertion was refused (signature, claims)
+	Rejected             // the IdP, the assertion or the token was refused (signature, claims)
 	RegionDisabled       // STS is not activated in the region
 	Unreachable          // no answer from the endpoint
+	BadCredentials       // the signing credentials were not accepted
 )
 
-// Error is an STS failure turned into a sentence a person can act on. It
-// never contains the assertion, a token or a secret.
+// Operation names, as the STS API Reference spells them.
+const (
+	OpAssumeRoleWithSAML         = "AssumeRoleWithSAML"
+	OpAssumeRoleWithWebIdentity  = "AssumeRoleWithWebIdentity"
+	OpAssumeRole                 = "AssumeRole"
+	OpGetSessionToken            = "GetSessionToken"
+	OpGetFederationToken         = "GetFederationToken"
+	OpGetCallerIdentity          = "GetCallerIdentity"
+	OpDecodeAuthorizationMessage = "DecodeAuthorizationMessage"
+)
+
+// Error is an STS failure turned into a sentence that names the operation.
+// It never contains an assertion, a token or a secret. What the person
+// should do about it is the command layer's to say (see Kind).
 type Error struct {
 	Op      string
 	Kind    Kind
 	Code    string // the AWS error code, if STS answered
 	Message string // STS's own message, or samlgo's
-	Hint    string
 	Err     error
 }
 
@@ -56,28 +68,42 @@ func classify(op, region string, err error) error {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
 		return &Error{Op: op, Kind: Unreachable, Err: err,
-			Message: fmt.Sprintf("could not reach STS in %s: %v", region, rootCause(err)),
-			Hint:    "check the network, and AWS_ENDPOINT_URL_STS or the profile's endpoint_url if set"}
+			Message: fmt.Sprintf("could not reach STS in %s: %v", region, rootCause(err))}
 	}
 	code, msg := ae.ErrorCode(), strings.TrimSpace(ae.ErrorMessage())
 	e := &Error{Op: op, Code: code, Err: err}
+	saml := op == OpAssumeRoleWithSAML
 	switch {
 	case code == "ExpiredTokenException" || code == "ExpiredToken":
-		e.Kind, e.Message, e.Hint = Expired, "AWS says the SAML assertion has expired: "+msg, "log in again; STS takes an assertion only within 5 minutes of its issue"
+		what := "the token has expired"
+		if saml {
+			what = "the SAML assertion has expired"
+		}
+		e.Kind, e.Message = Expired, "AWS says "+what+": "+msg
 	case code == "ValidationError" && (strings.Contains(msg, "MaxSessionDuration") || strings.Contains(msg, "DurationSeconds exceeds")):
-		e.Kind, e.Message, e.Hint = DurationTooLong, "the requested session is longer than the role allows: "+msg, "pass a shorter --duration, or ask for a longer MaxSessionDuration on the role"
+		e.Kind, e.Message = DurationTooLong, "the requested session is longer than the role allows: "+msg
 	case code == "AccessDenied" || code == "AccessDeniedException":
-		e.Kind, e.Message, e.Hint = NotTrusted, "AWS refused the role: "+msg, "the role's trust policy must allow sts:AssumeRoleWithSAML from this SAML provider; ask your AWS administrator"
+		what := "AWS refused the request: "
+		if strings.HasPrefix(op, "AssumeRole") {
+			what = "AWS refused the role: "
+		}
+		e.Kind, e.Message = NotTrusted, what+msg
 	case code == "IDPRejectedClaim":
-		e.Kind, e.Message, e.Hint = Rejected, "AWS rejected the assertion's claims: "+msg, "the IAM SAML provider's metadata may be out of date (signing certificate); ask your AWS administrator"
+		e.Kind, e.Message = Rejected, "AWS rejected the assertion's claims: "+msg
 	case code == "InvalidIdentityToken" || code == "InvalidIdentityTokenException":
-		e.Kind, e.Message, e.Hint = Rejected, "AWS found the assertion invalid: "+msg, "check that the role and provider ARNs belong together and that the IdP signs for urn:amazon:webservices"
+		what := "the token"
+		if saml {
+			what = "the assertion"
+		}
+		e.Kind, e.Message = Rejected, "AWS found "+what+" invalid: "+msg
+	case code == "IDPCommunicationError":
+		e.Kind, e.Message = Rejected, "AWS could not reach the identity provider to check the token: "+msg
 	case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
-		e.Kind, e.Message, e.Hint = Throttled, "STS is throttling requests: "+msg, "wait a minute and try again"
+		e.Kind, e.Message = Throttled, "STS is throttling requests: "+msg
 	case code == "RegionDisabledException":
-		e.Kind, e.Message, e.Hint = RegionDisabled, "STS is not activated in "+region+": "+msg, "pass --region with a region where STS is active, or activate it in IAM account settings"
+		e.Kind, e.Message = RegionDisabled, "STS is not activated in "+region+": "+msg
 	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch" || code == "UnrecognizedClientException":
-		e.Kind, e.Message, e.Hint = Rejected, "AWS did not accept these credentials: "+msg, "the credentials may be expired or mistyped; log in again"
+		e.Kind, e.Message = BadCredentials, "AWS did not accept these credentials: "+msg
 	default:
 		e.Kind, e.Message = Other, "STS refused the request: "+msg
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/internal/idp"
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // browserWorld is a world with an IdP server and a config account "corp".
@@ -29,12 +30,8 @@ type browserWorld struct {
 
 func newBrowserWorld(t *testing.T) *browserWorld {
 	t.Helper()
-	if _, err := browser.Find(os.Getenv("SAMLGO_BROWSER")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is required under CI=true: %v", err)
-		}
-		t.Skip("no Chrome or Chromium installed")
-	}
+	_, err := browser.Find(os.Getenv("SAMLGO_BROWSER"))
+	testenv.Require(t, "Chromium", err, "make test and .ci/run install Debian's chromium")
 	w := newWorld(t)
 	srv := idp.NewServer(w.signer,
 		&idp.User{Name: "alice", Password: "correct horse", SessionName: userName, Roles: []string{pair(adminA, provA)}},

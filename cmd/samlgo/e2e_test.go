@@ -23,6 +23,7 @@ import (
 	"github.com/samlgo/samlgo/internal/idp"
 	"github.com/samlgo/samlgo/internal/moto"
 	"github.com/samlgo/samlgo/internal/stsemu"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -168,24 +169,7 @@ func pair(role, prov string) string { return role + "," + prov }
 
 // awsCLI finds the AWS CLI v2 (Debian's awscli; a pip-installed v1 may come
 // first on PATH, so /usr/bin/aws is tried first).
-func awsCLI(t testing.TB) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/aws", "/usr/local/bin/aws", "aws"} {
-		bin, err := exec.LookPath(p)
-		if err != nil {
-			continue
-		}
-		out, err := exec.Command(bin, "--version").CombinedOutput()
-		if err == nil && strings.HasPrefix(string(out), "aws-cli/2") {
-			return bin
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("AWS CLI v2 is not installed; .ci/run installs Debian's awscli")
-	}
-	t.Skip("AWS CLI v2 not installed")
-	return ""
-}
+func awsCLI(t testing.TB) string { return testenv.AWSCLIv2(t) }
 
 // callerIdentity runs `aws sts get-caller-identity --profile P` against
 // endpoint: the emulator verifies the SigV4 signature, so a wrong secret or

@@ -2,6 +2,10 @@
 // provider and the other ways AWS hands them out.
 package main
 
-import "os"
+import (
+	"os"
 
-func main() { os.Exit(run(os.Args[1:], systemIO())) }
+	"github.com/samlgo/samlgo/cli/root"
+)
+
+func main() { os.Exit(root.Main()) }

@@ -1,24 +1,73 @@
-// Package testenv finds the programs tests need, failing under CI=true
-// where .ci/run must have installed them.
+// Package testenv decides what a test does when a program it needs is
+// missing: fail where everything must be installed, skip elsewhere.
 package testenv
 
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
-// Need returns the path of program, or ends the test: with a failure under
-// CI=true, else with a skip. install says how .ci/run provides it.
+// Strict reports whether every test program must be present: under
+// CI=true (.ci/run) and under `make test` (SAMLGO_TEST_REQUIRE=all), which
+// install them first.
+func Strict() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("SAMLGO_TEST_REQUIRE") == "all"
+}
+
+// Require ends the test when err says that what is missing: with a
+// failure when Strict, else with a skip. install says how it is provided.
+func Require(t testing.TB, what string, err error, install string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if Strict() {
+		t.Fatalf("%s is not installed (%v); %s", what, err, install)
+	}
+	t.Skipf("%s not installed: %v", what, err)
+}
+
+// Need returns the path of program, or ends the test (see Require).
 func Need(t testing.TB, program, install string) string {
 	t.Helper()
 	p, err := exec.LookPath(program)
-	if err == nil {
+	Require(t, program, err, install)
+	return p
+}
+
+// Chrome returns the Chromium the tests drive: $SAMLGO_BROWSER, else
+// Debian's chromium on PATH (see Require).
+func Chrome(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("SAMLGO_BROWSER"); p != "" {
 		return p
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed; %s", program, install)
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
 	}
-	t.Skipf("%s not installed", program)
+	Require(t, "Chromium", exec.ErrNotFound, "make test and .ci/run install Debian's chromium")
+	return ""
+}
+
+// AWSCLIv2 returns the AWS CLI v2 (see Require). Debian's awscli is
+// /usr/bin/aws; a pip-installed v1 may come first on PATH, so that path
+// is tried first.
+func AWSCLIv2(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/aws", "/usr/local/bin/aws", "aws"} {
+		bin, err := exec.LookPath(p)
+		if err != nil {
+			continue
+		}
+		out, err := exec.Command(bin, "--version").CombinedOutput()
+		if err == nil && strings.HasPrefix(string(out), "aws-cli/2") {
+			return bin
+		}
+	}
+	Require(t, "AWS CLI v2", exec.ErrNotFound, "make test and .ci/run install Debian's awscli")
 	return ""
 }

@@ -1,25 +1,36 @@
-package main
+// Package roles is the samlgo roles command: list the roles a saved
+// SAMLResponse offers.
+package roles
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/config"
 )
 
-type rolesOptions struct {
-	app      *app
+// Options are roles' flags and dependencies.
+type Options struct {
+	IO       *iostreams.IOStreams
+	Now      func() time.Time
+	Config   func() (*config.Config, error)
 	SAMLFile string
 	Output   string
 	Account  string
 }
 
-func newRolesCmd(a *app) *cobra.Command {
-	o := &rolesOptions{app: a}
+// NewCmdRoles builds the command; runF replaces rolesRun in tests of the
+// flag wiring.
+func NewCmdRoles(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IO: f.IOStreams, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "roles",
 		Short: "List the roles a SAMLResponse offers",
@@ -28,7 +39,13 @@ still listed, with a warning on stderr.`,
 		Example: `  samlgo roles --saml-file samlresponse.log
   samlgo roles --saml-file resp.txt --output json | jq -r '.[].role_arn'`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return rolesRun(o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Config = f.Config
+			if runF != nil {
+				return runF(o)
+			}
+			return rolesRun(o)
+		},
 	}
 	cmd.Flags().StringVar(&o.SAMLFile, "saml-file", "", "the SAMLResponse file, or - for stdin")
 	cmd.Flags().StringVar(&o.Output, "output", "text", "text or json")
@@ -36,25 +53,24 @@ still listed, with a warning on stderr.`,
 	return cmd
 }
 
-func rolesRun(o *rolesOptions) error {
-	a := o.app
+func rolesRun(o *Options) error {
 	if o.Output != "text" && o.Output != "json" {
-		return usageErrorf("unknown --output %q; use text or json", o.Output)
+		return cmdutil.UsageErrorf("unknown --output %q; use text or json", o.Output)
 	}
-	cfg, err := a.loadConfig()
+	cfg, err := o.Config()
 	if err != nil {
 		return err
 	}
 	acct, _, err := cfg.Account(o.Account)
 	if err != nil {
-		return usageError(err)
+		return cmdutil.UsageError(err)
 	}
-	resp, err := readSAML(a.io, o.SAMLFile)
+	resp, err := cmdutil.ReadSAML(o.IO, o.SAMLFile)
 	if err != nil {
 		return err
 	}
-	if err := resp.Check(a.now()); errors.Is(err, assertion.ErrExpired) {
-		fmt.Fprintf(a.io.ErrOut, "samlgo: warning: %v\n", err)
+	if err := resp.Check(o.Now()); errors.Is(err, assertion.ErrExpired) {
+		fmt.Fprintf(o.IO.ErrOut, "samlgo: warning: %v\n", err)
 	} else if err != nil {
 		return err
 	}
@@ -68,10 +84,10 @@ func rolesRun(o *rolesOptions) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.io.Out, "%s\n", b)
+		_, err = fmt.Fprintf(o.IO.Out, "%s\n", b)
 		return err
 	}
-	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tALIAS\tROLE\tROLE ARN\tPROVIDER ARN")
 	for _, r := range roles {
 		alias := aliases[r.AccountID]

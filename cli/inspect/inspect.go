@@ -1,4 +1,6 @@
-package main
+// Package inspect is the samlgo inspect command: a decoded summary of a
+// saved SAMLResponse.
+package inspect
 
 import (
 	"encoding/json"
@@ -10,16 +12,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/iostreams"
 )
 
-type inspectOptions struct {
-	app      *app
+// Options are inspect's flags and dependencies.
+type Options struct {
+	IO       *iostreams.IOStreams
+	Now      func() time.Time
 	SAMLFile string
 	Output   string
 }
 
-func newInspectCmd(a *app) *cobra.Command {
-	o := &inspectOptions{app: a}
+// NewCmdInspect builds the command; runF replaces inspectRun in tests of
+// the flag wiring.
+func NewCmdInspect(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IO: f.IOStreams, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "inspect",
 		Short: "Show what a SAMLResponse says",
@@ -28,7 +36,12 @@ destination, validity window, status, signatures, attributes and roles. It
 reports problems (expired, failed status, no roles) instead of failing on them.`,
 		Example: `  samlgo inspect --saml-file samlresponse.log`,
 		Args:    cobra.NoArgs,
-		RunE:    func(cmd *cobra.Command, _ []string) error { return inspectRun(o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			return inspectRun(o)
+		},
 	}
 	cmd.Flags().StringVar(&o.SAMLFile, "saml-file", "", "the SAMLResponse file, or - for stdin")
 	cmd.Flags().StringVar(&o.Output, "output", "text", "text or json")
@@ -56,16 +69,15 @@ type inspection struct {
 	Problem         string                `json:"problem,omitempty"`
 }
 
-func inspectRun(o *inspectOptions) error {
-	a := o.app
+func inspectRun(o *Options) error {
 	if o.Output != "text" && o.Output != "json" {
-		return usageErrorf("unknown --output %q; use text or json", o.Output)
+		return cmdutil.UsageErrorf("unknown --output %q; use text or json", o.Output)
 	}
-	r, err := readSAML(a.io, o.SAMLFile)
+	r, err := cmdutil.ReadSAML(o.IO, o.SAMLFile)
 	if err != nil {
 		return err
 	}
-	now := a.now()
+	now := o.Now()
 	in := inspection{
 		Issuer: r.Issuer, Subject: r.Subject, Destination: r.Destination, IssueInstant: r.IssueInstant,
 		Status: r.Status, Audiences: r.Audiences, ResponseSigned: r.ResponseSigned, AssertionSigned: r.AssertionSigned,
@@ -89,10 +101,10 @@ func inspectRun(o *inspectOptions) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.io.Out, "%s\n", b)
+		_, err = fmt.Fprintf(o.IO.Out, "%s\n", b)
 		return err
 	}
-	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
 	row("Issuer", r.Issuer)
 	row("Subject", r.Subject)
@@ -122,13 +134,13 @@ func inspectRun(o *inspectOptions) error {
 		return err
 	}
 	for _, role := range r.Roles {
-		fmt.Fprintf(a.io.Out, "  %s\n      via %s\n", role.RoleARN, role.PrincipalARN)
+		fmt.Fprintf(o.IO.Out, "  %s\n      via %s\n", role.RoleARN, role.PrincipalARN)
 	}
-	fmt.Fprintf(a.io.Out, "Attributes: %d\n", len(r.Attributes))
+	fmt.Fprintf(o.IO.Out, "Attributes: %d\n", len(r.Attributes))
 	for _, at := range r.Attributes {
-		fmt.Fprintf(a.io.Out, "  %s\n", at.Name)
+		fmt.Fprintf(o.IO.Out, "  %s\n", at.Name)
 		for _, v := range at.Values {
-			fmt.Fprintf(a.io.Out, "      %s\n", strings.Join(strings.Fields(v), " "))
+			fmt.Fprintf(o.IO.Out, "      %s\n", strings.Join(strings.Fields(v), " "))
 		}
 	}
 	return nil

@@ -1,0 +1,91 @@
+package browser
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/chromedp"
+)
+
+// Result is the form POST that was bound for AWS; it never left the
+// browser.
+type Result struct {
+	// ACS is the AWS sign-in URL it was addressed to.
+	ACS string
+	// SAMLResponse is the form field as posted (base64).
+	SAMLResponse string
+	RelayState   string
+	// Timings split the sign-in into phases, for benchmarks and --debug.
+	Timings Timings
+	// Closed is closed once Chrome, closing in the background after the
+	// capture, has exited with all its helpers. The caller must wait for it
+	// before it exits or reuses the profile.
+	Closed <-chan struct{}
+}
+
+// Timings are the phases of one sign-in.
+type Timings struct {
+	// Start is the time from SignIn's call until Chrome answered.
+	Start time.Duration
+	// Pages is the time from then until the SAMLResponse was caught: IdP
+	// pages, autofill and the person.
+	Pages time.Duration
+}
+
+// acsURL matches the AWS sign-in endpoints the IdP posts to: global,
+// regional, China and GovCloud, with any query string.
+var acsURL = regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+
+// fetchPatterns pause those requests browser-wide, so a POST from a popup
+// or at the end of a redirect chain is caught too. The glob is loose; each
+// paused request is checked against acsURL.
+var fetchPatterns = []*fetch.RequestPattern{
+	{URLPattern: "https://*signin.aws.amazon.com/saml*"},
+	{URLPattern: "https://*signin.amazonaws.cn/saml*"},
+	{URLPattern: "https://*signin.amazonaws-us-gov.com/saml*"},
+}
+
+const signedInPage = `<!doctype html><html><head><meta charset="utf-8"><title>Signed in</title></head>
+<body style="font-family:sans-serif;max-width:30em;margin:4em auto"><h1>Signed in &mdash; you can close this window</h1>
+<p>samlgo has the sign-in response and is getting your AWS credentials. Nothing was sent to AWS from this browser.</p></body></html>`
+
+// intercept answers every paused AWS sign-in POST locally and reports the
+// first SAMLResponse; other paused requests go on unchanged.
+func (s *session) intercept(events func(func(fetch.EventRequestPaused, error) bool)) {
+	for ev, err := range events {
+		if err != nil {
+			if !s.finished() {
+				s.finish(nil, ErrClosed)
+			}
+			return
+		}
+		req := ev.Request
+		if req == nil || req.Method != "POST" || !acsURL.MatchString(req.URL) {
+			_, _ = chromedp.CallBrowser(s.bctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+			continue
+		}
+		var body []byte
+		for _, e := range req.PostDataEntries {
+			body = append(body, e.Bytes...)
+		}
+		_, _ = chromedp.CallBrowser(s.bctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+			RequestID: ev.RequestID, ResponseCode: 200, Body: []byte(signedInPage),
+			ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/html; charset=utf-8"}, {Name: "Cache-Control", Value: "no-store"}},
+		})
+		form, perr := url.ParseQuery(string(body))
+		switch {
+		case len(body) == 0 && req.HasPostData:
+			s.finish(nil, errors.New("the IdP's POST to AWS was too large for Chrome to report its body"))
+		case perr != nil || form.Get("SAMLResponse") == "":
+			s.finish(nil, fmt.Errorf("the IdP posted to %s without a SAMLResponse", redactURL(req.URL)))
+		default:
+			s.log.Debug("SAMLResponse captured", "acs", redactURL(req.URL), "bytes", len(body))
+			s.finish(&Result{ACS: req.URL, SAMLResponse: form.Get("SAMLResponse"), RelayState: form.Get("RelayState"), Timings: Timings{Start: s.started}}, nil)
+		}
+		return
+	}
+}

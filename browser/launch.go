@@ -1,0 +1,74 @@
+package browser
+
+import (
+	"context"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// AllocatorOptions are the Chrome flags samlgo starts with, for benchmarks
+// that compare samlgo with Chrome alone.
+func AllocatorOptions(o *Options) []chromedp.ExecAllocatorOption { return o.allocatorOptions() }
+
+// allocatorOptions are the Chrome flags samlgo starts with.
+func (o *Options) allocatorOptions() []chromedp.ExecAllocatorOption {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(o.ExecPath),
+		chromedp.UserDataDir(o.ProfileDir),
+		chromedp.NoFirstRun,            // --no-first-run: no welcome page
+		chromedp.NoDefaultBrowserCheck, // --no-default-browser-check
+		// No calls home (updates, safe-browsing lists, sync): they slow the
+		// start and fail on closed networks.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("metrics-recording-only", true),
+		// IdPs that open the AWS sign-in in a popup must not be blocked.
+		chromedp.Flag("disable-popup-blocking", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		// No desktop keyring or macOS keychain prompt for the private profile.
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		// Small /dev/shm in containers crashes tabs.
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("window-size", "1100,900"),
+	}
+	if o.Headless {
+		opts = append(opts, chromedp.Headless)
+	}
+	if o.NoSandbox {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	return opts
+}
+
+// closeGracefully asks Chrome to close (Browser.close), so it writes the
+// IdP's cookies to the profile, and waits at most limit: chromedp.Cancel
+// waits for the process without a deadline of its own.
+func closeGracefully(bctx context.Context, limit time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		_ = chromedp.Cancel(bctx)
+		close(done)
+	}()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
+// runCtx runs f, giving up when ctx ends.
+func runCtx(ctx context.Context, f func() error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- f() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

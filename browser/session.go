@@ -1,0 +1,247 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// ErrClosed is returned when the person closes the browser window (or
+// every tab) before the SAMLResponse arrives.
+var ErrClosed = errors.New("the browser window was closed before the sign-in finished")
+
+// session is one running sign-in.
+type session struct {
+	o      *Options
+	log    *slog.Logger
+	status func(string)
+	bctx   context.Context // the browser and its first tab
+
+	outcome chan outcome
+	done    chan struct{}
+	started time.Duration // Chrome's start-up, set before the capture can happen
+
+	mu       sync.Mutex
+	pages    map[target.ID]context.Context
+	current  context.Context // the page that changed last
+	activity time.Time
+
+	// askMu serialises questions on the terminal; while one is open the
+	// sign-in is waiting for the person, not stalled.
+	askMu     sync.Mutex
+	prompting atomic.Int32
+	// userMu guards Autofill.Username, which page workers share.
+	userMu sync.Mutex
+}
+
+type outcome struct {
+	res *Result
+	err error
+}
+
+// SignIn opens the IdP sign-on URL in Chrome, lets the person (or the
+// autofill) sign in, and returns the SAMLResponse the IdP posts to AWS,
+// answering that POST locally. It returns when the response is caught, ctx
+// ends (the caller's timeout, Ctrl-C), the window is closed (ErrClosed), or
+// a headless sign-in stalls (*StallError). No Chrome process outlives it.
+func SignIn(ctx context.Context, o Options) (*Result, error) {
+	s := &session{
+		o: &o, log: o.Log, status: o.Status,
+		outcome: make(chan outcome, 8), done: make(chan struct{}),
+		pages: map[target.ID]context.Context{}, activity: time.Now(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.status == nil {
+		s.status = func(string) {}
+	}
+	if o.Autofill != nil {
+		// The session learns the username once it is asked; the caller's
+		// Autofill stays as it was.
+		af := *o.Autofill
+		s.o.Autofill = &af
+	}
+	if o.StallAfter == 0 {
+		o.StallAfter = 30 * time.Second
+	}
+	// Chrome is stopped by samlgo, not by ctx: a cancelled ctx kills it at
+	// once, a successful sign-in closes it gracefully so the profile keeps
+	// the IdP's cookies.
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.WithoutCancel(ctx), o.allocatorOptions()...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	s.bctx = bctx
+	background := false // set when a successful capture hands the close to a goroutine
+	defer func() {
+		close(s.done)
+		if !background {
+			cancelBrowser()
+			cancelAlloc()
+			killLeftovers(o.ProfileDir, 0)
+		}
+	}()
+
+	start := time.Now()
+	if err := runCtx(ctx, func() error { return chromedp.Do(bctx) }); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", o.ExecPath, err)
+	}
+	s.started = time.Since(start)
+	s.log.Debug("chrome started", "elapsed", s.started, "headless", o.Headless)
+
+	paused := chromedp.BrowserEvents(bctx, fetch.RequestPaused)
+	created := chromedp.BrowserEvents(bctx, target.TargetCreated)
+	destroyed := chromedp.BrowserEvents(bctx, target.TargetDestroyed)
+	if _, err := chromedp.CallBrowser(bctx, fetch.Enable, fetch.EnableParams{Patterns: fetchPatterns}); err != nil {
+		return nil, fmt.Errorf("setting up the capture in Chrome: %w", err)
+	}
+	first := chromedp.FromContext(bctx).Target.TargetID
+	s.addPage(first, bctx)
+	go s.intercept(paused)
+	go s.watchTargets(created, destroyed)
+	go func() {
+		if err := chromedp.Do(bctx, chromedp.Navigate(o.URL)); err != nil && !s.finished() {
+			if strings.Contains(err.Error(), "net::ERR_") {
+				s.finish(nil, fmt.Errorf("cannot open %s: %w", redactURL(o.URL), err))
+			}
+		}
+	}()
+	s.status("waiting for sign-in in the browser… (Ctrl-C to cancel)")
+
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case out := <-s.outcome:
+			if out.err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				return nil, out.err
+			}
+			out.res.Timings.Pages = time.Since(start) - out.res.Timings.Start
+			s.log.Debug("sign-in phases", "chrome_start", out.res.Timings.Start, "pages", out.res.Timings.Pages)
+			// Close in the background, gracefully so the profile keeps the
+			// IdP's cookies, while the caller gets the credentials.
+			closed := make(chan struct{})
+			out.res.Closed = closed
+			background = true
+			go func() {
+				defer close(closed)
+				closeGracefully(bctx, 5*time.Second)
+				cancelBrowser()
+				cancelAlloc()
+				killLeftovers(o.ProfileDir, 0) // helpers that outlived the browser process
+			}()
+			return out.res, nil
+		case <-tick.C:
+			if o.Headless && s.idle() > o.StallAfter {
+				return nil, s.stall("nothing happened for " + o.StallAfter.String() + " (no page change, no form samlgo could fill)")
+			}
+		}
+	}
+}
+
+func (s *session) finish(res *Result, err error) {
+	select {
+	case s.outcome <- outcome{res, err}:
+	default:
+	}
+}
+
+func (s *session) finished() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *session) touch(page context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.activity = time.Now()
+	if page != nil {
+		s.current = page
+	}
+}
+
+func (s *session) idle() time.Duration {
+	if s.prompting.Load() > 0 {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Since(s.activity)
+}
+
+// ask runs a question for the person, outside any lock the main loop takes,
+// and restarts the stall clock afterwards.
+func (s *session) ask(q func() (string, error)) (string, error) {
+	s.askMu.Lock()
+	defer s.askMu.Unlock()
+	s.prompting.Add(1)
+	defer func() {
+		s.prompting.Add(-1)
+		s.touch(nil)
+	}()
+	return q()
+}
+
+// watchTargets follows tabs and popups: each page gets an autofill worker,
+// and when the last page is gone the window was closed.
+func (s *session) watchTargets(created func(func(target.EventTargetCreated, error) bool), destroyed func(func(target.EventTargetDestroyed, error) bool)) {
+	go func() {
+		for ev, err := range destroyed {
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			_, known := s.pages[ev.TargetID]
+			delete(s.pages, ev.TargetID)
+			left := len(s.pages)
+			s.mu.Unlock()
+			if known && left == 0 && !s.finished() {
+				s.finish(nil, ErrClosed)
+			}
+		}
+	}()
+	for ev, err := range created {
+		if err != nil {
+			return
+		}
+		if ev.TargetInfo == nil || ev.TargetInfo.Type != "page" {
+			continue
+		}
+		s.mu.Lock()
+		_, known := s.pages[ev.TargetInfo.TargetID]
+		s.mu.Unlock()
+		if known {
+			continue
+		}
+		tctx, _ := chromedp.NewContext(s.bctx, chromedp.WithTargetID(ev.TargetInfo.TargetID))
+		s.addPage(ev.TargetInfo.TargetID, tctx)
+	}
+}
+
+func (s *session) addPage(id target.ID, tctx context.Context) {
+	s.mu.Lock()
+	s.pages[id] = tctx
+	if s.current == nil {
+		s.current = tctx
+	}
+	s.mu.Unlock()
+	go s.autofill(tctx)
+}

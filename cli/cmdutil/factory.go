@@ -1,0 +1,57 @@
+// Package cmdutil holds what samlgo's commands share: the factory of their
+// dependencies, flag groups, the precedence resolver and exit codes.
+package cmdutil
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/config"
+)
+
+// Factory gives commands their dependencies. Fields that flags change
+// (Log with --debug, ConfigPath with --config) are read when a command
+// runs, not when it is built.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	Prompter  prompt.Prompter
+	Now       func() time.Time
+	Getenv    func(string) string
+	// Log receives debug records (--debug); it never sees secrets.
+	Log *slog.Logger
+	// ConfigPath is the --config flag.
+	ConfigPath string
+}
+
+// New returns the factory for the process's own terminal and environment.
+func New(ios *iostreams.IOStreams) *Factory {
+	return &Factory{
+		IOStreams: ios,
+		Prompter:  prompt.NewTerminal(ios),
+		Now:       time.Now,
+		Getenv:    os.Getenv,
+		Log:       Discard(),
+	}
+}
+
+// Discard is a logger that drops everything.
+func Discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// Config reads samlgo's config file named by --config, $SAMLGO_CONFIG or
+// the default path.
+func (f *Factory) Config() (*config.Config, error) {
+	path, explicit, err := config.Path(f.ConfigPath)
+	if err != nil {
+		return nil, UsageError(err)
+	}
+	c, err := config.Load(path, explicit)
+	if err != nil {
+		return nil, err
+	}
+	f.Log.Debug("config loaded", "path", path, "accounts", len(c.Accounts))
+	return c, nil
+}

@@ -1,0 +1,139 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/flow"
+)
+
+// Output formats (--format).
+const (
+	FormatProfile = "profile"
+	FormatEnv     = "env"
+	FormatJSON    = "json"
+)
+
+// OutputFlags are the flags every command that produces credentials
+// shares: where and how the credentials are delivered.
+type OutputFlags struct {
+	Format          string
+	Shell           string
+	Profile         string
+	CredentialsFile string
+	// ConfigFile overrides AWS_CONFIG_FILE (the demo's temporary files);
+	// there is no flag for it.
+	ConfigFile string
+}
+
+// Register adds --format, --shell, --profile and --credentials-file.
+func (o *OutputFlags) Register(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Format, "format", FormatProfile, "output: profile (write the credentials file), env (shell export lines) or json (credential_process)")
+	fs.StringVar(&o.Shell, "shell", "", "shell syntax for --format env: bash, zsh, fish or powershell (default from $SHELL)")
+	fs.StringVar(&o.Profile, "profile", "", "profile to write (default from the account config, else \""+flow.DefaultProfile+"\")")
+	fs.StringVar(&o.CredentialsFile, "credentials-file", "", "credentials file (default $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
+}
+
+// Sink checks the flags and returns where the credentials go. shellEnv is
+// $SHELL, the default of --shell.
+func (o *OutputFlags) Sink(ios *iostreams.IOStreams, now func() time.Time, log *slog.Logger, shellEnv string) (*Output, error) {
+	switch o.Format {
+	case FormatProfile, FormatEnv, FormatJSON:
+	default:
+		return nil, UsageErrorf("unknown --format %q; use profile, env or json", o.Format)
+	}
+	sh, err := creds.ParseShell(o.Shell, shellEnv)
+	if err != nil {
+		return nil, UsageError(err)
+	}
+	if o.Profile != "" {
+		if err := awsfiles.ValidProfileName(o.Profile); err != nil {
+			return nil, UsageErrorf("--profile: %w", err)
+		}
+	}
+	return &Output{flags: *o, shell: sh, io: ios, now: now, log: log}, nil
+}
+
+// Output delivers credentials as OutputFlags say: profiles in the AWS
+// files with one line each on stderr, or env lines or JSON on stdout. It
+// implements flow.Sink.
+type Output struct {
+	flags OutputFlags
+	shell creds.Shell
+	io    *iostreams.IOStreams
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// Format is the --format in effect.
+func (o *Output) Format() string { return o.flags.Format }
+
+// paths resolves the credentials and config files.
+func (o *Output) paths() (credPath, cfgPath string, err error) {
+	if credPath, err = awsfiles.CredentialsPath(o.flags.CredentialsFile); err != nil {
+		return "", "", err
+	}
+	if cfgPath, err = awsfiles.ConfigPath(o.flags.ConfigFile); err != nil {
+		return "", "", err
+	}
+	return credPath, cfgPath, nil
+}
+
+// Preflight implements flow.Sink: AWS files samlgo could not update are
+// refused before any credentials are fetched.
+func (o *Output) Preflight(profiles []string) error {
+	if o.flags.Format != FormatProfile {
+		return nil
+	}
+	credPath, cfgPath, err := o.paths()
+	if err != nil {
+		return err
+	}
+	if err := awsfiles.CheckCredentials(credPath, profiles); err != nil {
+		return err
+	}
+	return awsfiles.Check(cfgPath)
+}
+
+// Deliver implements flow.Sink.
+func (o *Output) Deliver(ctx context.Context, items []flow.Issued) error {
+	switch o.flags.Format {
+	case FormatEnv:
+		_, err := fmt.Fprint(o.io.Out, items[0].Creds.Env(o.shell, items[0].Region))
+		return err
+	case FormatJSON:
+		_, err := o.io.Out.Write(items[0].Creds.JSON())
+		return err
+	}
+	credPath, cfgPath, err := o.paths()
+	if err != nil {
+		return err
+	}
+	profiles := make([]awsfiles.Profile, len(items))
+	for i, it := range items {
+		profiles[i] = awsfiles.Profile{Name: it.Profile, Credentials: it.Creds}
+	}
+	if err := awsfiles.WriteCredentials(ctx, credPath, profiles); err != nil {
+		return err
+	}
+	for _, it := range items {
+		if err := awsfiles.EnsureRegion(ctx, cfgPath, it.Profile, it.Region); err != nil {
+			return fmt.Errorf("credentials written, but adding the region to %s failed: %w", cfgPath, err)
+		}
+	}
+	for _, it := range items {
+		exp := it.Creds.Expiration
+		fmt.Fprintf(o.io.ErrOut, "samlgo: profile %q: %s, expires %s (in %s)\n", it.Profile, it.RoleARN,
+			exp.UTC().Format(time.RFC3339), strings.TrimSuffix(exp.Sub(o.now()).Round(time.Minute).String(), "0s"))
+	}
+	o.log.Debug("credentials written", "file", credPath, "profiles", len(items))
+	return nil
+}

@@ -1,0 +1,222 @@
+// Package login is the samlgo login command: sign in through the IdP (or
+// read a saved response) and turn a role into credentials.
+package login
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/config"
+	"github.com/samlgo/samlgo/flow"
+	"github.com/samlgo/samlgo/sts"
+)
+
+// Options are login's flags and dependencies.
+type Options struct {
+	IO       *iostreams.IOStreams
+	Prompter prompt.Prompter
+	Now      func() time.Time
+	Getenv   func(string) string
+	Log      *slog.Logger
+	// Config reads samlgo's config file.
+	Config func() (*config.Config, error)
+	// NewAssumer makes the STS client for a region and profile.
+	NewAssumer func(ctx context.Context, o sts.Options) (flow.SAMLAssumer, error)
+	// NewBrowser prepares the browser sign-in for an account.
+	NewBrowser func(cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error)
+
+	Account         string
+	SAMLFile        string
+	Role            string
+	Principal       string
+	AllRoles        bool
+	ProfileTemplate string
+	Duration        string
+	Region          string
+	Output          cmdutil.OutputFlags
+	Browser         cmdutil.BrowserFlags
+}
+
+// NewCmdLogin builds the command; runF replaces loginRun in tests of the
+// flag wiring.
+func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{
+		IO: f.IOStreams, Prompter: f.Prompter, Now: f.Now, Getenv: f.Getenv,
+		NewAssumer: func(ctx context.Context, so sts.Options) (flow.SAMLAssumer, error) { return sts.New(ctx, so) },
+	}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Sign in through the IdP and get role credentials",
+		Long: `login signs you in through your IdP in Chrome, catches the SAMLResponse the
+IdP posts to AWS (it never reaches AWS from the browser), turns it into
+temporary credentials for one of its roles (AssumeRoleWithSAML) and writes
+them as a profile, shell export lines or credential_process JSON.
+
+The window is visible when there is a display, headless otherwise (or with
+--headless); headless, samlgo fills ordinary login forms itself. The IdP
+session is kept per account, so the next login needs no password.
+
+With --saml-file (a file saved from the browser, or - for stdin) no browser
+is used; the response may be base64, URL-encoded, a whole form body, or XML.`,
+		Example: `  samlgo login                                  # default account: sign in in Chrome
+  samlgo login --account corp --role Admin
+  samlgo login --headless --username alice       # password from SAMLGO_PASSWORD, --password-stdin or a prompt
+  samlgo login --saml-file samlresponse.log
+  samlgo login --saml-file - --role Admin --profile prod < samlresponse.log
+  samlgo login --saml-file resp.txt --all-roles
+  eval "$(samlgo login --saml-file resp.txt --role 123456789012:Admin --format env)"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// --debug and --config are known only now.
+			opts.Log, opts.Config = f.Log, f.Config
+			opts.NewBrowser = func(cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error) {
+				b, err := opts.Browser.Capturer(f, cfg, acct, acctName)
+				if err != nil {
+					return nil, err
+				}
+				return signInErrors{b, opts.Browser.Timeout}, nil
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return loginRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Account, "account", "", "account from the config file (default: default_account)")
+	fl.StringVar(&opts.SAMLFile, "saml-file", "", "read the SAMLResponse from this file, or - for stdin")
+	fl.StringVar(&opts.Role, "role", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob like '*:ReadOnly'")
+	fl.StringVar(&opts.Principal, "principal", "", "SAML provider ARN (needed with an encrypted assertion)")
+	fl.BoolVar(&opts.AllRoles, "all-roles", false, "write one profile per role (see --profile-template)")
+	fl.StringVar(&opts.ProfileTemplate, "profile-template", "", "profile names for --all-roles (default "+awsfiles.DefaultProfileTemplate+")")
+	fl.StringVar(&opts.Duration, "duration", "", "session length, e.g. 1h or 3600 (15m to 12h)")
+	fl.StringVar(&opts.Region, "region", "", "STS region, also written to ~/.aws/config (default from the role's partition)")
+	opts.Output.Register(fl)
+	opts.Browser.Register(fl)
+	return cmd
+}
+
+// signInErrors gives a browser capture's failures their exit codes and
+// hints.
+type signInErrors struct {
+	*flow.Browser
+	timeout time.Duration
+}
+
+func (s signInErrors) Capture(ctx context.Context) (*assertion.Response, error) {
+	resp, err := s.Browser.Capture(ctx)
+	if err != nil {
+		return nil, cmdutil.SignInError(err, s.timeout)
+	}
+	return resp, nil
+}
+
+func loginRun(ctx context.Context, opts *Options) error {
+	sink, err := opts.Output.Sink(opts.IO, opts.Now, opts.Log, opts.Getenv("SHELL"))
+	if err != nil {
+		return err
+	}
+	if opts.AllRoles && sink.Format() != cmdutil.FormatProfile {
+		return cmdutil.UsageErrorf("--all-roles writes one profile per role, so it needs --format profile")
+	}
+	if opts.AllRoles && opts.Output.Profile != "" {
+		return cmdutil.UsageErrorf("--all-roles names profiles with --profile-template, not --profile")
+	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	acct, acctName, err := cfg.Account(opts.Account)
+	if err != nil {
+		return cmdutil.UsageError(err)
+	}
+	duration, err := chosenDuration(opts.Duration, acct)
+	if err != nil {
+		return err
+	}
+	var capturer flow.Capturer
+	if opts.SAMLFile != "" {
+		capturer = flow.Saved{Read: func() (*assertion.Response, error) { return cmdutil.ReadSAML(opts.IO, opts.SAMLFile) }}
+	} else if capturer, err = opts.NewBrowser(cfg, acct, acctName); err != nil {
+		return err
+	}
+	aliases := assertion.Aliases(acct.Aliases)
+	l := &flow.Login{
+		Capturer: capturer,
+		Plan: flow.PlanOptions{
+			Selector:        cmdutil.First(opts.Role, acct.Role),
+			Principal:       cmdutil.First(opts.Principal, acct.Principal),
+			AllRoles:        opts.AllRoles,
+			Aliases:         aliases,
+			Profile:         cmdutil.First(opts.Output.Profile, acct.Profile),
+			ProfileTemplate: cmdutil.First(opts.ProfileTemplate, acct.ProfileTemplate),
+			Duration:        duration,
+			Region:          cmdutil.First(opts.Region, acct.Region),
+		},
+		NewAssumer: opts.NewAssumer,
+		Sink:       sink,
+		Now:        opts.Now,
+		Notify:     func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", msg) },
+		Log:        opts.Log,
+	}
+	if opts.IO.CanPrompt() {
+		l.Choose = opts.Prompter.PickRole
+	}
+	return loginError(l.Run(ctx), aliases)
+}
+
+// chosenDuration is the session length the person chose: --duration, else
+// the account's duration, else zero (the assertion's SessionDuration or
+// one hour, decided by the plan).
+func chosenDuration(flag string, acct config.Account) (time.Duration, error) {
+	if flag != "" {
+		d, err := config.ParseDuration(flag)
+		if err != nil {
+			return 0, cmdutil.UsageErrorf("--duration: %w", err)
+		}
+		return d, checkDuration("--duration", d)
+	}
+	if d := acct.SessionDuration(); d > 0 {
+		return d, checkDuration("the account's duration", d)
+	}
+	return 0, nil
+}
+
+func checkDuration(what string, d time.Duration) error {
+	if d < sts.MinDuration || d > sts.MaxDuration {
+		return cmdutil.UsageErrorf("%s %s is outside what AWS allows (15m to 12h)", what, d)
+	}
+	return nil
+}
+
+// loginError gives the login's failures their exit codes and hints.
+func loginError(err error, aliases assertion.Aliases) error {
+	var ce *flow.ChoiceError
+	var pe *flow.PartialError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, assertion.ErrEncrypted):
+		return cmdutil.UsageError(err, "hint: pass --role ROLE_ARN --principal PROVIDER_ARN; STS can decrypt the assertion, samlgo cannot read its roles")
+	case errors.As(err, &ce):
+		var se *assertion.SelectionError
+		hints := cmdutil.RoleList(ce.Roles, aliases)
+		if errors.As(err, &se) || errors.Is(err, flow.ErrNoOneToAsk) {
+			hints = append(hints, cmdutil.SelectorHint(ce.Roles))
+		}
+		return cmdutil.UsageError(err, hints...)
+	case errors.As(err, &pe):
+		return cmdutil.FailureError(err)
+	}
+	return err
+}

@@ -1,0 +1,108 @@
+// Package prompt asks the person things on the terminal: a role from a
+// list, a secret without echo, a line of text.
+package prompt
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"golang.org/x/term"
+
+	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/cli/iostreams"
+)
+
+// ErrCancelled is returned when the person aborts a prompt (Ctrl-C in the
+// picker).
+var ErrCancelled = errors.New("cancelled")
+
+// Prompter is what commands ask the person through. Commands only call it
+// when IOStreams.CanPrompt is true.
+type Prompter interface {
+	// PickRole shows a filterable list of roles grouped by account.
+	PickRole(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error)
+	// Secret reads a line without echo (passwords, one-time codes).
+	Secret(prompt string) (string, error)
+	// Line reads a line with echo (a username).
+	Line(prompt string) (string, error)
+}
+
+// Terminal prompts on the streams' terminal; everything it draws goes to
+// ErrOut, so stdout stays clean for --format env and json.
+type Terminal struct {
+	IO *iostreams.IOStreams
+	in *bufio.Reader
+}
+
+// NewTerminal returns a Prompter on ios.
+func NewTerminal(ios *iostreams.IOStreams) *Terminal { return &Terminal{IO: ios} }
+
+// PickRole implements Prompter with a huh select.
+func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error) {
+	sorted := assertion.SortByAccount(roles, aliases)
+	width := 0
+	for _, r := range sorted {
+		width = max(width, len(AccountLabel(r, aliases)))
+	}
+	opts := make([]huh.Option[int], len(sorted))
+	for i, r := range sorted {
+		opts[i] = huh.NewOption(fmt.Sprintf("%-*s  %s", width, AccountLabel(r, aliases), r.PathName()), i)
+	}
+	choice := 0
+	sel := huh.NewSelect[int]().
+		Title("Choose an AWS role").
+		Description("↑/↓ move · / filter · enter choose · ctrl+c cancel").
+		Options(opts...).
+		Value(&choice)
+	if len(opts) > 12 {
+		sel.Height(16) // scrolls; the filter narrows long lists
+	}
+	form := huh.NewForm(huh.NewGroup(sel)).WithInput(t.IO.In).WithOutput(t.IO.ErrOut).WithShowHelp(false)
+	if err := form.Run(); err != nil {
+		if errors.Is(err, huh.ErrUserAborted) {
+			return assertion.Role{}, ErrCancelled
+		}
+		return assertion.Role{}, fmt.Errorf("role picker: %w", err)
+	}
+	return sorted[choice], nil
+}
+
+// Secret implements Prompter: the prompt on ErrOut, the answer read from
+// the terminal without echo.
+func (t *Terminal) Secret(prompt string) (string, error) {
+	if t.IO.InFile == nil {
+		return "", errors.New("no terminal to read from")
+	}
+	fmt.Fprint(t.IO.ErrOut, prompt)
+	b, err := term.ReadPassword(int(t.IO.InFile.Fd()))
+	fmt.Fprintln(t.IO.ErrOut)
+	if err != nil {
+		return "", fmt.Errorf("reading from the terminal: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// Line implements Prompter: the prompt on ErrOut, one echoed line from In.
+func (t *Terminal) Line(prompt string) (string, error) {
+	fmt.Fprint(t.IO.ErrOut, prompt)
+	if t.in == nil {
+		t.in = bufio.NewReader(t.IO.In)
+	}
+	line, err := t.in.ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("reading from the terminal: %w", err)
+	}
+	return strings.TrimSpace(line), nil
+}
+
+// AccountLabel is how the picker shows a role's account: "prod
+// (123456789012)", or the id alone without an alias.
+func AccountLabel(r assertion.Role, aliases assertion.Aliases) string {
+	if a := aliases[r.AccountID]; a != "" {
+		return a + " (" + r.AccountID + ")"
+	}
+	return r.AccountID
+}

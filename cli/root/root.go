@@ -1,0 +1,131 @@
+// Package root assembles samlgo's commands and runs one, mapping its error
+// to an exit code.
+package root
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/demo"
+	"github.com/samlgo/samlgo/cli/inspect"
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/cli/login"
+	"github.com/samlgo/samlgo/cli/roles"
+	"github.com/samlgo/samlgo/cli/version"
+)
+
+// Main runs samlgo with the process's arguments and streams and returns
+// its exit code.
+func Main() int {
+	ios := iostreams.System()
+	ctx, sig := signalContext(context.Background())
+	defer sig.stop()
+	code := Run(ctx, cmdutil.New(ios), os.Args[1:])
+	if code != cmdutil.ExitOK && sig.received() == syscall.SIGTERM {
+		return cmdutil.ExitTerminated
+	}
+	return code
+}
+
+// Run runs one command line with the factory's dependencies; ctx ends on
+// Ctrl-C.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(f.IOStreams.In)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	if ctx.Err() != nil {
+		err = cmdutil.ErrCancelled // Ctrl-C: whatever broke after it does not matter
+	}
+	var ee *cmdutil.ExitError
+	if !errors.As(err, &ee) && (strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag")) {
+		err = cmdutil.UsageError(err, "hint: see samlgo --help")
+	}
+	return cmdutil.Report(f.IOStreams.ErrOut, err)
+}
+
+// NewCmdRoot builds samlgo with every command.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	var debug bool
+	root := &cobra.Command{
+		Use:   "samlgo",
+		Short: "Temporary AWS credentials through your SAML identity provider",
+		Long: `samlgo signs you in through your corporate SAML identity provider, lets you
+pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
+(or prints them for your shell or for credential_process).`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       version.String(),
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			if debug {
+				f.Log = slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			}
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return cmdutil.UsageError(err, "hint: see samlgo --help")
+	})
+	root.PersistentFlags().StringVar(&f.ConfigPath, "config", "", "samlgo config file (default $SAMLGO_CONFIG or ~/.config/samlgo/config.toml)")
+	root.PersistentFlags().BoolVar(&debug, "debug", false, "log what samlgo does to stderr (never secrets)")
+	root.AddCommand(
+		login.NewCmdLogin(f, nil),
+		roles.NewCmdRoles(f, nil),
+		inspect.NewCmdInspect(f, nil),
+		demo.NewCmdDemo(f),
+		version.NewCmdVersion(f),
+	)
+	return root
+}
+
+// signals remembers which signal ended the context.
+type signals struct {
+	ch   chan os.Signal
+	stop func()
+	got  chan os.Signal
+}
+
+// signalContext returns a context that ends on SIGINT or SIGTERM.
+func signalContext(parent context.Context) (context.Context, *signals) {
+	ctx, cancel := context.WithCancel(parent)
+	s := &signals{ch: make(chan os.Signal, 1), got: make(chan os.Signal, 1)}
+	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-s.ch:
+			s.got <- sig
+			cancel()
+		case <-done:
+		}
+	}()
+	s.stop = func() {
+		signal.Stop(s.ch)
+		close(done)
+		cancel()
+	}
+	return ctx, s
+}
+
+// received is the signal that arrived, or nil.
+func (s *signals) received() os.Signal {
+	select {
+	case sig := <-s.got:
+		s.got <- sig
+		return sig
+	default:
+		return nil
+	}
+}
