@@ -107,3 +107,27 @@ func SelectorHint(roles []assertion.Role) string {
 	r := assertion.SortByAccount(roles, nil)[0]
 	return fmt.Sprintf("hint: pass --role, e.g. --role %s:%s (or a role ARN, a role name, or a glob like '*:%s')", r.AccountID, r.Name, r.Name)
 }
+
+// LoginError gives a SAML login's failures (flow.Login.Run) their exit
+// codes and hints: the roles to choose from, the flags an encrypted
+// assertion needs.
+func LoginError(err error, aliases assertion.Aliases) error {
+	var ce *flow.ChoiceError
+	var pe *flow.PartialError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, assertion.ErrEncrypted):
+		return UsageError(err, "hint: pass --role ROLE_ARN --principal PROVIDER_ARN; STS can decrypt the assertion, samlgo cannot read its roles")
+	case errors.As(err, &ce):
+		var se *assertion.SelectionError
+		hints := RoleList(ce.Roles, aliases)
+		if errors.As(err, &se) || errors.Is(err, flow.ErrNoOneToAsk) {
+			hints = append(hints, SelectorHint(ce.Roles))
+		}
+		return UsageError(err, hints...)
+	case errors.As(err, &pe):
+		return FailureError(err)
+	}
+	return err
+}

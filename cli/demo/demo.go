@@ -181,7 +181,7 @@ func demoRun(ctx context.Context, o *Options) error {
 	}
 	login.Notify = func(msg string) { fmt.Fprintf(o.IO.ErrOut, "samlgo: %s\n", msg) }
 	if err := login.Run(ctx); err != nil {
-		return cmdutil.SignInError(err, 2*time.Minute)
+		return cmdutil.LoginError(cmdutil.SignInError(err, 2*time.Minute), nil)
 	}
 	say("the IdP accepted %d password login(s); the SAMLResponse never left Chrome", services.IdP.Logins())
 	credPath := filepath.Join(dir, "credentials")

@@ -4,7 +4,6 @@ package login
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -172,7 +171,7 @@ func loginRun(ctx context.Context, opts *Options) error {
 	if opts.IO.CanPrompt() {
 		l.Choose = opts.Prompter.PickRole
 	}
-	return loginError(l.Run(ctx), aliases)
+	return cmdutil.LoginError(l.Run(ctx), aliases)
 }
 
 // chosenDuration is the session length the person chose: --duration, else
@@ -197,26 +196,4 @@ func checkDuration(what string, d time.Duration) error {
 		return cmdutil.UsageErrorf("%s %s is outside what AWS allows (15m to 12h)", what, d)
 	}
 	return nil
-}
-
-// loginError gives the login's failures their exit codes and hints.
-func loginError(err error, aliases assertion.Aliases) error {
-	var ce *flow.ChoiceError
-	var pe *flow.PartialError
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, assertion.ErrEncrypted):
-		return cmdutil.UsageError(err, "hint: pass --role ROLE_ARN --principal PROVIDER_ARN; STS can decrypt the assertion, samlgo cannot read its roles")
-	case errors.As(err, &ce):
-		var se *assertion.SelectionError
-		hints := cmdutil.RoleList(ce.Roles, aliases)
-		if errors.As(err, &se) || errors.Is(err, flow.ErrNoOneToAsk) {
-			hints = append(hints, cmdutil.SelectorHint(ce.Roles))
-		}
-		return cmdutil.UsageError(err, hints...)
-	case errors.As(err, &pe):
-		return cmdutil.FailureError(err)
-	}
-	return err
 }

@@ -1,0 +1,76 @@
+package root
+
+import (
+	"context"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/internal/idp"
+	"github.com/samlgo/samlgo/internal/samltest"
+)
+
+func TestRun(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("SAMLGO_CONFIG", "")
+	file := samltest.File(t, idp.ResponseOptions{Roles: []string{"arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/P"}})
+	cases := []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"version"}, 0, "samlgo dev\n", ""},
+		{[]string{"nope"}, 2, "", "samlgo: unknown command \"nope\" for \"samlgo\"\nhint: see samlgo --help\n"},
+		{[]string{"login", "--nope"}, 2, "", "hint: see samlgo --help"},
+		{[]string{"roles", "--saml-file", file, "--output", "json"}, 0, `"role_name": "Admin"`, ""},
+		{[]string{"--debug", "inspect", "--saml-file", file}, 0, "Roles:", ""},
+		{[]string{"--config", "/nonexistent/config.toml", "roles", "--saml-file", file}, 2, "", "/nonexistent/config.toml"},
+		{[]string{"login", "--saml-file", "/nonexistent/x"}, 2, "", `samlgo: SAML response "/nonexistent/x": no such file`},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			ios, _, out, errOut := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
+			code := Run(context.Background(), f, c.args)
+			if code != c.code || !strings.Contains(out.String(), c.stdout) || !strings.Contains(errOut.String(), c.stderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out, errOut, c.code, c.stdout, c.stderr)
+			}
+		})
+	}
+}
+
+// TestCancelledContext: whatever a command returns after Ctrl-C, the exit
+// code is 130.
+func TestCancelledContext(t *testing.T) {
+	ios, in, _, errOut := iostreams.Test()
+	in.WriteString("")
+	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if code := Run(ctx, f, []string{"roles", "--saml-file", "-"}); code != cmdutil.ExitCancelled || !strings.Contains(errOut.String(), "samlgo: cancelled") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestSignalContext(t *testing.T) {
+	ctx, s := signalContext(context.Background())
+	defer s.stop()
+	if s.received() != nil || ctx.Err() != nil {
+		t.Fatal("a signal before any was sent")
+	}
+	s.ch <- syscall.SIGTERM
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the context did not end on SIGTERM")
+	}
+	if s.received() != syscall.SIGTERM {
+		t.Errorf("received = %v", s.received())
+	}
+}
