@@ -9,7 +9,7 @@ FUZZ_TARGETS := \
 	./assertion:FuzzParse ./assertion:FuzzParseRole ./assertion:FuzzSelect \
 	./awsfiles:FuzzDocument ./config:FuzzParse
 
-.PHONY: all build install test unit fuzz bench lint demo clean
+.PHONY: all build install test test-deps unit fuzz bench lint demo clean
 
 all: build
 
@@ -19,12 +19,17 @@ build:
 install:
 	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/samlgo
 
-# Everything: vet, formatting, unit and end-to-end tests, then each fuzz
-# target for $(FUZZTIME).
-test: lint unit fuzz
+# Everything: installs what the tests need (scripts/test-deps.sh), then
+# vet, formatting, unit and end-to-end tests, then each fuzz target for
+# $(FUZZTIME). SAMLGO_TEST_REQUIRE=all turns a missing program into a
+# failure instead of a skip: nothing is skipped.
+test: test-deps lint unit fuzz
+
+test-deps:
+	@scripts/test-deps.sh
 
 unit:
-	$(GO) test -count=1 -timeout 30m ./...
+	SAMLGO_TEST_REQUIRE=all $(GO) test -count=1 -timeout 30m ./...
 
 # Minimisation is capped: the default (60s per new input) stalls the
 # XML parser targets on their multi-kilobyte seeds.

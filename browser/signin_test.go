@@ -273,11 +273,8 @@ func TestWindowClosed(t *testing.T) {
 	go func() {
 		// Close once the sign-in is under way (the IdP accepted the login):
 		// on a busy machine a fixed delay can land while Chrome still starts.
-		deadline := time.Now().Add(45 * time.Second)
-		for srv.Logins() == 0 && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
-		time.Sleep(200 * time.Millisecond)
+		testenv.Eventually(45*time.Second, 50*time.Millisecond, func() bool { return srv.Logins() > 0 })
+		testenv.Pause(ctx, 200*time.Millisecond) // the never-posting page loads
 		for _, pid := range Processes(profile) {
 			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 			if !strings.Contains(string(cmdline), "--type=") { // the browser process

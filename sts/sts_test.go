@@ -3,7 +3,13 @@ package sts
 import (
 	"context"
 	"errors"
+	"fmt"
+	"html"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,7 +59,12 @@ func newFixture(t *testing.T) *fixture {
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { emu.Close() })
+	t.Cleanup(func() {
+		emu.Close()
+		if p := emu.PendingFailures(); len(p) > 0 {
+			t.Errorf("failures queued with FailNext never used: %v", p)
+		}
+	})
 	return &fixture{s, emu}
 }
 
@@ -391,5 +402,35 @@ func TestSignedCallsCarrySourceCredentials(t *testing.T) {
 	var se *Error
 	if !errors.As(err, &se) || se.Kind != BadCredentials || se.Op != OpGetCallerIdentity {
 		t.Fatalf("CallerIdentity with a wrong secret = %v, want a BadCredentials error naming GetCallerIdentity", err)
+	}
+}
+
+// TestDecodeAuthorizationMessageWire: moto does not serve
+// DecodeAuthorizationMessage, so a local endpoint checks the request as
+// the STS API Reference documents it (a signed POST with Action and
+// EncodedMessage) and answers the documented XML.
+func TestDecodeAuthorizationMessageWire(t *testing.T) {
+	isolate(t)
+	const decoded = `{"allowed":false,"context":{"action":"ec2:RunInstances"}}`
+	var got url.Values
+	var auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got, _ = url.ParseQuery(string(body))
+		auth = r.Header.Get("Authorization")
+		fmt.Fprintf(w, `<DecodeAuthorizationMessageResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><DecodeAuthorizationMessageResult><DecodedMessage>%s</DecodedMessage></DecodeAuthorizationMessageResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DecodeAuthorizationMessageResponse>`, html.EscapeString(decoded))
+	}))
+	defer srv.Close()
+	c, err := New(context.Background(), Options{Region: "us-east-1", Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := creds.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+	msg, err := c.DecodeAuthorizationMessage(context.Background(), src, "encoded-xyz")
+	if err != nil || msg != decoded {
+		t.Fatalf("decoded = %q, %v", msg, err)
+	}
+	if got.Get("Action") != "DecodeAuthorizationMessage" || got.Get("EncodedMessage") != "encoded-xyz" || !strings.Contains(auth, "Credential=AKIAIOSFODNN7EXAMPLE/") {
+		t.Errorf("request = %v, Authorization %q", got, auth)
 	}
 }

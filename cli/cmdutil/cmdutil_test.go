@@ -133,7 +133,9 @@ func TestOutputDeliver(t *testing.T) {
 func TestBrowserCapturerChecks(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	f := &Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Log: Discard(),
-		Getenv: func(k string) string { return map[string]string{"SAMLGO_BROWSER": "/nonexistent/chrome", "SAMLGO_PASSWORD": "pw"}[k] }}
+		Getenv: func(k string) string {
+			return map[string]string{"SAMLGO_BROWSER": "/nonexistent/chrome", "SAMLGO_PASSWORD": "pw"}[k]
+		}}
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
 	cases := []struct {

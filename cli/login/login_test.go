@@ -542,7 +542,9 @@ func TestAccountErrors(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	e = newEnv(t)
-	e.opts.Config = func() (*config.Config, error) { return nil, &config.Error{Path: "c.toml", Line: 3, Key: "x", Msg: "unknown key"} }
+	e.opts.Config = func() (*config.Config, error) {
+		return nil, &config.Error{Path: "c.toml", Line: 3, Key: "x", Msg: "unknown key"}
+	}
 	if err := e.run(); exitCode(err) != cmdutil.ExitUsage {
 		t.Fatalf("a bad config: %v", err)
 	}

@@ -149,14 +149,10 @@ func (w *browserWorld) startLogin(t *testing.T, args ...string) (*exec.Cmd, *byt
 	// Ready when the IdP has accepted the autofilled login: Chrome runs and
 	// shows the page that never posts. Bounded, with samlgo's stderr on
 	// failure (the machine may be busy with other packages' Chromes).
-	deadline := time.Now().Add(45 * time.Second)
-	for w.idp.Logins() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no IdP login within 45s; samlgo stderr: %s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !testenv.Eventually(45*time.Second, 50*time.Millisecond, func() bool { return w.idp.Logins() > 0 }) {
+		t.Fatalf("no IdP login within 45s; samlgo stderr: %s", stderr.String())
 	}
-	time.Sleep(300 * time.Millisecond) // the never-posting page loads
+	testenv.Pause(t.Context(), 300*time.Millisecond) // the never-posting page loads
 	return cmd, &stderr
 }
 

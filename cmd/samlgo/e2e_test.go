@@ -84,7 +84,12 @@ func newWorld(t testing.TB) *world {
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { emu.Close() })
+	t.Cleanup(func() {
+		emu.Close()
+		if p := emu.PendingFailures(); len(p) > 0 {
+			t.Errorf("failures queued with FailNext never used: %v", p)
+		}
+	})
 	return &world{t: t, home: home, creds: filepath.Join(home, ".aws", "credentials"), config: filepath.Join(home, ".aws", "config"), signer: s, emu: emu}
 }
 
@@ -537,12 +542,16 @@ func TestConcurrentProcesses(t *testing.T) {
 			t.Errorf("process %d: exit %d %q", i, r.code, r.stderr)
 		}
 	}
+	// The checking client reads the world's files, never the real HOME's
+	// (regression: it was built before these were set).
+	t.Setenv("HOME", w.home)
+	t.Setenv("AWS_CONFIG_FILE", w.config)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", w.creds)
+	t.Setenv("AWS_ENDPOINT_URL_STS", w.emu.URL)
 	cl, err := sts.New(context.Background(), sts.Options{Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("AWS_ENDPOINT_URL_STS", w.emu.URL)
-	cl, _ = sts.New(context.Background(), sts.Options{Region: "us-east-1"})
 	for i := 0; i < n; i++ {
 		c, err := awsfiles.ReadCredentials(w.creds, fmt.Sprintf("p%02d", i))
 		if err != nil {

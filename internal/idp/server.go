@@ -175,13 +175,15 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 <script>document.getElementById("f").submit()</script>`, form)
 }
 
-var awsACS = regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+var awsACS = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+})
 
 // serveACSRedirect answers a POST with 307 to an AWS endpoint, so the
 // browser re-posts the same body there (a proxying IdP or load balancer).
 func (s *Server) serveACSRedirect(w http.ResponseWriter, r *http.Request) {
 	to := r.URL.Query().Get("to")
-	if !awsACS.MatchString(to) {
+	if !awsACS().MatchString(to) {
 		http.Error(w, "not an AWS endpoint", http.StatusBadRequest)
 		return
 	}
@@ -310,10 +312,12 @@ func (m awsAssertionMaker) MakeAssertion(req *saml.IdpAuthnRequest, session *sam
 	return nil
 }
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>body{font-family:sans-serif;max-width:28em;margin:3em auto}input{display:block;margin:.5em 0 1em;padding:.4em;width:100%}.error{color:#b00}</style>
 </head><body>{{.Body}}</body></html>`))
+})
 
 func page(w http.ResponseWriter, title, body string, data any) {
 	b, err := template.New("body").Parse(body)
@@ -328,7 +332,7 @@ func page(w http.ResponseWriter, title, body string, data any) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = pageTemplate.Execute(w, map[string]any{"Title": title, "Body": template.HTML(buf.String())})
+	_ = pageTemplate().Execute(w, map[string]any{"Title": title, "Body": template.HTML(buf.String())})
 }
 
 func randomID() string {

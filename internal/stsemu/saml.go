@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beevik/etree"
@@ -35,9 +36,13 @@ type AssumeRoleWithSAMLResponse struct {
 
 // acsPattern matches the AWS sign-in endpoints an assertion may be
 // addressed to: global, regional, China and GovCloud.
-var acsPattern = regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+var acsPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+})
 
-var roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$`)
+var roleARNPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$`)
+})
 
 // redeemWindow is how long after its issue STS accepts an assertion
 // ("Token must be redeemed within 5 minutes of issuance").
@@ -53,7 +58,7 @@ func (e *Emulator) assumeRoleWithSAML(form url.Values) (any, error) {
 	if n := len(encoded); n < 4 || n > 100000 {
 		return nil, errf(400, "ValidationError", "1 validation error detected: Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000")
 	}
-	m := roleARNPattern.FindStringSubmatch(roleARN)
+	m := roleARNPattern().FindStringSubmatch(roleARN)
 	if m == nil {
 		return nil, errf(400, "ValidationError", "%s is not a valid role ARN", roleARN)
 	}
@@ -87,7 +92,7 @@ func (e *Emulator) assumeRoleWithSAML(form url.Values) (any, error) {
 	if resp.Status.StatusCode.Value != saml.StatusSuccess {
 		return nil, errf(400, "InvalidIdentityToken", "Response status is not Success")
 	}
-	if !acsPattern.MatchString(resp.Destination) {
+	if !acsPattern().MatchString(resp.Destination) {
 		return nil, errf(400, "InvalidIdentityToken", "Response Destination is not an AWS sign-in endpoint")
 	}
 	if a.IssueInstant.Add(redeemWindow).Before(now) {
@@ -137,7 +142,7 @@ func (e *Emulator) assumeRoleWithSAML(form url.Values) (any, error) {
 			}
 		}
 	}
-	if !sessionNamePattern.MatchString(sessionName) {
+	if !sessionNamePattern().MatchString(sessionName) {
 		return nil, errf(400, "InvalidIdentityToken", "RoleSessionName attribute is missing or does not match [\\w+=,.@-]{2,64}")
 	}
 	if !pairFound {
@@ -159,7 +164,7 @@ func (e *Emulator) assumeRoleWithSAML(form url.Values) (any, error) {
 func audienceOK(c *saml.Conditions) bool {
 	for _, ar := range c.AudienceRestrictions {
 		v := strings.TrimSpace(ar.Audience.Value)
-		if strings.HasPrefix(v, "urn:amazon:webservices") || acsPattern.MatchString(v) {
+		if strings.HasPrefix(v, "urn:amazon:webservices") || acsPattern().MatchString(v) {
 			return true
 		}
 	}

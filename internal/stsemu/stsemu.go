@@ -98,6 +98,18 @@ func (e *Emulator) FailNext(action, code, message string, status int) {
 	e.forced = append(e.forced, forcedError{action, code, message, status})
 }
 
+// PendingFailures lists the failures queued with FailNext that no call has
+// used yet, as "Action Code"; a test that queued one expects it used.
+func (e *Emulator) PendingFailures() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for _, f := range e.forced {
+		out = append(out, f.action+" "+f.code)
+	}
+	return out
+}
+
 // Calls returns the requests answered so far.
 func (e *Emulator) Calls() []Call {
 	e.mu.Lock()
@@ -237,7 +249,7 @@ type responseMetadata struct {
 	RequestID string `xml:"RequestId"`
 }
 
-var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var sessionNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{2,64}$`) })
 
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 

@@ -3,10 +3,12 @@
 package testenv
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Strict reports whether every test program must be present: under
@@ -70,4 +72,32 @@ func AWSCLIv2(t testing.TB) string {
 	}
 	Require(t, "AWS CLI v2", exec.ErrNotFound, "make test and .ci/run install Debian's awscli")
 	return ""
+}
+
+// Eventually polls cond every interval until it holds or timeout passes,
+// and reports whether it held. Tests wait with it instead of sleeping.
+func Eventually(timeout, interval time.Duration, cond func() bool) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-deadline.C:
+			return cond()
+		case <-tick.C:
+		}
+	}
+	return true
+}
+
+// Pause waits d, or less when ctx ends first: a settling delay that a
+// cancelled test does not sit out.
+func Pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
