@@ -368,3 +368,24 @@ func FuzzDocument(f *testing.F) {
 		check("config", d3, before, func(n string) bool { return n == d3.lines[s].name })
 	})
 }
+
+// FuzzConfigProfile checks the reading of config section names: no
+// panic, every name ValidProfileName accepts reads back from the section
+// samlgo writes for it, and a quoted spelling names the same profile.
+func FuzzConfigProfile(f *testing.F) {
+	f.Add("profile dev", "dev")
+	f.Add(`profile "a b"`, "x")
+	f.Add(`profile 'unclosed`, "default")
+	f.Add(`profile a\`, "a")
+	f.Fuzz(func(t *testing.T, section, name string) {
+		_, _ = configProfile(section)
+		if ValidProfileName(name) != nil {
+			return
+		}
+		for _, s := range []string{ConfigSection(name), "profile  " + name + " ", `profile "` + name + `"`, "profile '" + name + "'"} {
+			if got, ok := configProfile(s); !ok || got != name {
+				t.Fatalf("configProfile(%q) = %q, %v; want %q", s, got, ok, name)
+			}
+		}
+	})
+}

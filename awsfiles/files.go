@@ -58,7 +58,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 // Kinds of FileError about the path rather than the contents.
 var (
 	ErrNotRegularFile  = errors.New("not a regular file")
-	ErrDanglingSymlink = errors.New("a symlink to nothing")
+	ErrDanglingSymlink = errors.New("a dangling symlink")
 )
 
 // ProtectedProfileError reports a profile holding long-term IAM user keys
@@ -179,7 +179,7 @@ func target(path string) (real string, exists bool, err error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		dest, _ := os.Readlink(path)
 		if real, err = filepath.EvalSymlinks(path); err != nil {
-			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it points to %q, which does not exist (or loops); create that file or remove the link", ErrDanglingSymlink, dest)}
+			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it points to %q, which does not exist (or is a loop); samlgo keeps links as links, so create that file or remove the link", ErrDanglingSymlink, dest)}
 		}
 		if fi, err = os.Stat(real); err != nil {
 			return "", false, fmt.Errorf("reading %q: %w", real, unwrapPath(err))
