@@ -5,6 +5,7 @@ package awsfiles
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -305,9 +306,11 @@ func (d *document) update(start, end int, ok bool, header string, set []keyValue
 		drop[k] = true
 	}
 	done := map[string]bool{}
-	out := make([]line, 0, len(d.lines)+len(set))
-	out = append(out, d.lines[:start+1]...)
-	lastContent := len(out) - 1 // where missing keys go: after the last key line
+	// The section is rebuilt on its own and spliced in, so an update
+	// copies the section, not the file.
+	out := make([]line, 0, end-start+len(set))
+	out = append(out, d.lines[start])
+	lastContent := 0 // where missing keys go: after the last key line
 	indent := leading(d.lines[start].text)
 	dropping := false // the continuation lines of a changed or removed key go
 	for _, l := range d.lines[start+1 : end] {
@@ -340,7 +343,7 @@ func (d *document) update(start, end int, ok bool, header string, set []keyValue
 	// New keys take the indentation in force where they go, so that the
 	// lines after them read as they did: after a key, that key's; in a
 	// section without keys, enough that the next header stays a header.
-	if lastContent == start {
+	if lastContent == 0 {
 		for _, l := range d.lines[end:] {
 			if l.kind == headerLine {
 				if in := leading(l.text); utf8.RuneCountInString(in) > utf8.RuneCountInString(indent) {
@@ -359,9 +362,8 @@ func (d *document) update(start, end int, ok bool, header string, set []keyValue
 	if len(missing) > 0 && out[lastContent].eol == "" {
 		out[lastContent].eol = d.eol
 	}
-	tail := append([]line(nil), out[lastContent+1:]...)
-	out = append(append(out[:lastContent+1], missing...), tail...)
-	d.lines = append(out, d.lines[end:]...)
+	out = slices.Insert(out, lastContent+1, missing...)
+	d.lines = slices.Replace(d.lines, start, end, out...)
 }
 
 func (d *document) appendSection(section string, set []keyValue) {

@@ -1,10 +1,10 @@
 package awsfiles
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -237,11 +237,11 @@ func readRegular(path, real string) ([]byte, fs.FileMode, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, 0, &FileError{Path: path, Err: fmt.Errorf("%w: it is %s", ErrNotRegularFile, describe(fi.Mode()))}
 	}
-	b, err := io.ReadAll(f)
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead)) // one allocation, not ReadAll's doublings
+	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, 0, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
 	}
-	return b, fi.Mode().Perm(), nil
+	return buf.Bytes(), fi.Mode().Perm(), nil
 }
 
 // WriteCredentials stores the profiles in the credentials file at path:
