@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -65,9 +64,7 @@ func TestNonRegularTargetRefused(t *testing.T) {
 	}
 	fifo := func(t *testing.T, dir string) string {
 		p := filepath.Join(dir, "fifo")
-		if err := syscall.Mkfifo(p, 0o600); err != nil {
-			t.Skipf("mkfifo: %v", err)
-		}
+		mkfifo(t, p)
 		return p
 	}
 	socket := func(t *testing.T, dir string) string {
