@@ -63,5 +63,4 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/term v0.47.0 // indirect
 	golang.org/x/text v0.23.0 // indirect
-	gopkg.in/ini.v1 v1.67.3 // indirect
 )

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxEncodedLen is the largest base64 SAMLAssertion STS accepts
@@ -61,6 +62,15 @@ var (
 	ErrExpired       = errors.New("the assertion has expired; log in again")
 	ErrEncrypted     = errors.New("the assertion is encrypted, so samlgo cannot read its roles")
 	ErrEmpty         = errors.New("empty input")
+	// ErrSeveralDocuments: more than one XML document, or text after the
+	// response's root element. xml.Unmarshal reads the first and ignores
+	// the rest; STS and a person reading the file might not.
+	ErrSeveralDocuments = errors.New("several XML documents back to back")
+	// ErrSeveralAssertions: a response with more than one Assertion or
+	// EncryptedAssertion. Parsed into one struct, their attributes merged:
+	// a signed assertion followed by an unsigned one offered the unsigned
+	// one's roles as if they were signed.
+	ErrSeveralAssertions = errors.New("more than one assertion")
 )
 
 func inputErr(reason string, kind error) error { return &InputError{Reason: reason, Kind: kind} }
@@ -75,6 +85,12 @@ func Decode(input []byte) ([]byte, error) {
 	s := strings.TrimSpace(strings.TrimPrefix(string(input), "\uFEFF"))
 	if s == "" {
 		return nil, inputErr("no SAMLResponse found: the input is empty", ErrEmpty)
+	}
+	if isGzip([]byte(s)) {
+		return nil, inputErr("not base64 or XML: it is gzip-compressed data; decompress it first (gunzip)", ErrNotBase64)
+	}
+	if isBinary(s) {
+		return nil, inputErr("not base64 or XML: it is binary data; save the SAMLResponse as text", ErrNotBase64)
 	}
 	if strings.HasPrefix(s, "<") {
 		return []byte(s), nil
@@ -95,10 +111,30 @@ func Decode(input []byte) ([]byte, error) {
 		return nil, inputErr("not base64 or XML", ErrNotBase64)
 	}
 	raw = bytes.TrimSpace(bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")))
+	if isGzip(raw) {
+		return nil, inputErr("not base64 or XML (it decodes as base64 to gzip-compressed data; decompress that first)", ErrNotXML)
+	}
 	if !bytes.HasPrefix(raw, []byte("<")) {
 		return nil, inputErr("not base64 or XML (it decodes as base64, but not to XML)", ErrNotXML)
 	}
 	return raw, nil
+}
+
+// isGzip reports the gzip magic number (RFC 1952 §2.3.1: 1f 8b).
+func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
+
+// isBinary reports input no saved SAMLResponse looks like: not UTF-8, or
+// holding control characters other than white space.
+func isBinary(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // formValue returns the SAMLResponse field of an application/x-www-form-urlencoded body.

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,6 +57,10 @@ type Response struct {
 	SessionDuration time.Duration
 	Attributes      []Attribute
 
+	// Warnings are things a person should see on stderr, one line each
+	// (two Role values naming one IAM role, for instance).
+	Warnings []string
+
 	// Encrypted is true when the response carries an EncryptedAssertion:
 	// STS can decrypt it, samlgo cannot read its roles.
 	Encrypted       bool
@@ -102,6 +107,9 @@ func ParseXML(doc []byte) (*Response, error) {
 	if err := xrv.Validate(bytes.NewReader(doc)); err != nil {
 		return nil, &InputError{Reason: "response XML is malformed", Kind: ErrNotXML, Cause: err}
 	}
+	if err := checkShape(doc); err != nil {
+		return nil, err
+	}
 	var sr saml.Response
 	if err := xml.Unmarshal(doc, &sr); err != nil {
 		var ute xml.UnmarshalError
@@ -133,6 +141,49 @@ func ParseXML(doc []byte) (*Response, error) {
 		}
 	}
 	return r, nil
+}
+
+// checkShape refuses what xml.Unmarshal would silently accept: a second
+// document (or any text) after the root element, which it ignores, and a
+// root with more than one Assertion or EncryptedAssertion child, whose
+// contents it merges into one.
+func checkShape(doc []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	depth, roots, assertions := 0, 0, 0
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return &InputError{Reason: "response XML is malformed", Kind: ErrNotXML, Cause: err}
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				if roots++; roots > 1 {
+					return inputErr("several XML documents back to back; save one SAMLResponse per file", ErrSeveralDocuments)
+				}
+			}
+			if depth == 1 && (t.Name.Local == "Assertion" || t.Name.Local == "EncryptedAssertion") {
+				if assertions++; assertions > 1 {
+					return inputErr("the response holds more than one assertion; AWS sign-in responses carry exactly one, so samlgo refuses it (an unsigned assertion beside a signed one is a known attack)", ErrSeveralAssertions)
+				}
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if depth == 0 && roots > 0 && len(bytes.TrimSpace(t)) > 0 {
+				return inputErr("text after the end of the response; save one SAMLResponse per file", ErrSeveralDocuments)
+			}
+		case xml.ProcInst:
+			if depth == 0 && roots > 0 && t.Target == "xml" {
+				return inputErr("several XML documents back to back; save one SAMLResponse per file", ErrSeveralDocuments)
+			}
+		}
+	}
+	return nil
 }
 
 func (r *Response) readAssertion(a *saml.Assertion) error {
@@ -185,7 +236,9 @@ func (r *Response) narrow(notBefore, notOnOrAfter time.Time) {
 }
 
 func (r *Response) readAWSAttributes() error {
-	seen := map[Role]bool{}
+	// IAM role (and SAML provider) names are unique ignoring case, so
+	// values differing only in case name one role: it is offered once.
+	seen := map[string]Role{}
 	for _, at := range r.Attributes {
 		switch at.Name {
 		case AttrRole:
@@ -194,9 +247,14 @@ func (r *Response) readAWSAttributes() error {
 				if err != nil {
 					return &InputError{Reason: fmt.Sprintf("Role attribute value %d", i+1), Kind: ErrMalformedRole, Cause: err}
 				}
-				if !seen[role] {
-					seen[role] = true
+				key := strings.ToLower(role.RoleARN + "," + role.PrincipalARN)
+				first, dup := seen[key]
+				switch {
+				case !dup:
+					seen[key] = role
 					r.Roles = append(r.Roles, role)
+				case first != role:
+					r.Warnings = append(r.Warnings, fmt.Sprintf("Role values %q and %q differ only in case and name one IAM role; offering %q", first.RoleARN, role.RoleARN, first.RoleARN))
 				}
 			}
 		case AttrRoleSessionName:
@@ -222,11 +280,16 @@ func first(v []string) string {
 	return v[0]
 }
 
-// Check reports, in this order, a failed status, an assertion outside its
-// validity window at now, an encrypted assertion (ErrEncrypted; callers that
-// were given the role and principal ARNs may go on), and a missing Role
-// attribute.
+// Check reports, in this order, a missing or failed status, a missing
+// Role attribute (unless the assertion is encrypted), an assertion outside
+// its validity window at now (ErrExpired), and an encrypted assertion
+// (ErrEncrypted; callers that were given the role and principal ARNs may
+// go on). Callers that only read (roles) may treat ErrExpired as a
+// warning: every error before it holds whatever the time.
 func (r *Response) Check(now time.Time) error {
+	if r.Status == "" {
+		return inputErr("the response has no status (no samlp:StatusCode), so it does not say the sign-in succeeded; capture the response again", ErrStatus)
+	}
 	if r.Status != StatusSuccess {
 		msg := fmt.Sprintf("the IdP reported a failed sign-in (status %s", shortStatus(r.Status))
 		if r.SubStatus != "" {
@@ -238,6 +301,9 @@ func (r *Response) Check(now time.Time) error {
 		}
 		return inputErr(msg, ErrStatus)
 	}
+	if !r.Encrypted && len(r.Roles) == 0 {
+		return inputErr("the assertion has no https://aws.amazon.com/SAML/Attributes/Role attribute; ask your IdP administrator to release it for AWS", ErrNoRoles)
+	}
 	if !r.NotOnOrAfter.IsZero() && !now.Before(r.NotOnOrAfter) {
 		return inputErr(fmt.Sprintf("the assertion expired at %s; log in again", r.NotOnOrAfter.UTC().Format(time.RFC3339)), ErrExpired)
 	}
@@ -246,9 +312,6 @@ func (r *Response) Check(now time.Time) error {
 	}
 	if r.Encrypted {
 		return inputErr("the assertion is encrypted, so samlgo cannot read its roles", ErrEncrypted)
-	}
-	if len(r.Roles) == 0 {
-		return inputErr("the assertion has no https://aws.amazon.com/SAML/Attributes/Role attribute; ask your IdP administrator to release it for AWS", ErrNoRoles)
 	}
 	return nil
 }
@@ -282,6 +345,9 @@ var arnPattern = regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::(\d{12}):(role|sa
 // separated by a comma, in either order, with any surrounding white space.
 func ParseRole(value string) (Role, error) {
 	parts := strings.Split(value, ",")
+	if len(parts) == 3 && strings.TrimSpace(parts[2]) == "" {
+		parts = parts[:2] // "role-arn,provider-arn," – AWS accepts it
+	}
 	if len(parts) != 2 {
 		return Role{}, fmt.Errorf("%w: want \"role-arn,provider-arn\", got %d comma-separated parts", ErrMalformedRole, len(parts))
 	}
@@ -299,6 +365,9 @@ func ParseRole(value string) (Role, error) {
 			}
 			r.RoleARN, r.Partition, r.AccountID = p, m[1], m[2]
 			resource := m[4]
+			if strings.HasPrefix(resource, "/") || strings.Contains(resource, "//") {
+				return Role{}, fmt.Errorf("%w: %q has an empty path segment, which STS refuses", ErrMalformedRole, p)
+			}
 			i := strings.LastIndex(resource, "/")
 			r.Name, r.Path = resource[i+1:], "/"+resource[:i+1]
 			if r.Name == "" {

@@ -16,13 +16,16 @@ import (
 
 var testExpiry = time.Date(2026, 11, 22, 3, 0, 0, 0, time.FixedZone("CET", 3600))
 
+// kid pads a short test key id to the 20 characters AWS issues.
+func kid(id string) string { return id + strings.Repeat("X", 20-len(id)) }
+
 func sample(id string) creds.Credentials {
-	return creds.Credentials{AccessKeyID: id, SecretAccessKey: "secret/" + id, SessionToken: "token+" + id + "==", Expiration: testExpiry}
+	return creds.Credentials{AccessKeyID: kid(id), SecretAccessKey: "secret/" + kid(id), SessionToken: "token+" + kid(id) + "==", Expiration: testExpiry}
 }
 
 func owned(id string) string {
-	return "aws_access_key_id = " + id + "\naws_secret_access_key = secret/" + id +
-		"\naws_session_token = token+" + id + "==\nx_security_token_expires = 2026-11-22T02:00:00Z\n"
+	return "aws_access_key_id = " + kid(id) + "\naws_secret_access_key = secret/" + kid(id) +
+		"\naws_session_token = token+" + kid(id) + "==\nx_security_token_expires = 2026-11-22T02:00:00Z\n"
 }
 
 func TestWriteCredentials(t *testing.T) {
@@ -40,10 +43,7 @@ func TestWriteCredentials(t *testing.T) {
 		{"replace in place, keep foreign keys and comments",
 			"[saml]\n; written by hand\nregion=eu-west-1\naws_access_key_id = ASIAOLD\naws_security_token = stale\naws_secret_access_key: old\nAWS_SESSION_TOKEN = old\n  continued-old-token\n\n# next\n[other]\nk = v\n",
 			"saml",
-			"[saml]\n; written by hand\nregion=eu-west-1\naws_access_key_id = ASIA1\naws_secret_access_key = secret/ASIA1\naws_session_token = token+ASIA1==\nx_security_token_expires = 2026-11-22T02:00:00Z\n\n# next\n[other]\nk = v\n"},
-		{"duplicate keys collapse to one",
-			"[saml]\naws_access_key_id = A\naws_access_key_id = B\n", "saml",
-			"[saml]\n" + owned("ASIA1")},
+			"[saml]\n; written by hand\nregion=eu-west-1\naws_access_key_id = " + kid("ASIA1") + "\naws_secret_access_key = secret/" + kid("ASIA1") + "\naws_session_token = token+" + kid("ASIA1") + "==\nx_security_token_expires = 2026-11-22T02:00:00Z\n\n# next\n[other]\nk = v\n"},
 		{"crlf file stays crlf",
 			"[x]\r\nk = v\r\n", "saml",
 			"[x]\r\nk = v\r\n\r\n[saml]\r\n" + strings.ReplaceAll(owned("ASIA1"), "\n", "\r\n")},
@@ -91,7 +91,7 @@ func TestWriteCredentials(t *testing.T) {
 				t.Errorf("temporary files left: %v", leftovers)
 			}
 			got2, err := ReadCredentials(path, c.profile)
-			if err != nil || got2.AccessKeyID != "ASIA1" || got2.SessionToken != "token+ASIA1==" || !got2.Expiration.Equal(testExpiry) {
+			if err != nil || got2.AccessKeyID != kid("ASIA1") || got2.SessionToken != "token+"+kid("ASIA1")+"==" || !got2.Expiration.Equal(testExpiry) {
 				t.Errorf("ReadCredentials = %+v, %v", got2, err)
 			}
 		})
@@ -221,7 +221,7 @@ func TestConcurrentWriters(t *testing.T) {
 	wg.Wait()
 	for i := 0; i < 24; i++ {
 		c, err := ReadCredentials(path, fmt.Sprintf("p%02d", i))
-		if err != nil || c.AccessKeyID != fmt.Sprintf("ASIA%02d", i) {
+		if err != nil || c.AccessKeyID != kid(fmt.Sprintf("ASIA%02d", i)) {
 			t.Errorf("profile p%02d = %+v, %v", i, c, err)
 		}
 	}
@@ -238,7 +238,7 @@ func TestLockHonoursContext(t *testing.T) {
 	holderDone := make(chan struct{})
 	go func() {
 		defer close(holderDone)
-		_ = edit(context.Background(), path, 0o600, true, func(*document) error {
+		_ = edit(context.Background(), path, true, func(*document) error {
 			close(held)
 			<-release
 			return nil
@@ -275,43 +275,116 @@ func TestPaths(t *testing.T) {
 	}
 }
 
+// sectionBytes maps every section header to the bytes of its section
+// (headers and all), for checking that an edit left them alone.
+func sectionBytes(d *document) map[string]string {
+	out := map[string]string{}
+	for i, l := range d.lines {
+		if l.kind == headerLine {
+			s, e, _ := d.section(l.name)
+			if s == i {
+				out[l.name] = string((&document{lines: d.lines[s:e]}).bytes())
+			}
+		}
+	}
+	return out
+}
+
 // FuzzDocument checks the line editor: whatever parses must print back
-// byte for byte, and an update must leave every other section unchanged.
+// byte for byte; an update of a credentials profile or of a config
+// profile's region must parse again, read back, and leave every other
+// section unchanged.
 func FuzzDocument(f *testing.F) {
 	f.Add([]byte("[a]\nk = v\n"), "saml")
 	f.Add([]byte("[saml]\r\naws_access_key_id=x\r\n  cont\r\n; c\r\n[b]\r\nq: r"), "saml")
-	f.Add([]byte("[profile dev]\ns3 =\n  max = 1\n"), "profile dev")
-	f.Fuzz(func(t *testing.T, in []byte, section string) {
-		if strings.ContainsAny(section, "[]\r\n") || strings.TrimSpace(section) != section || section == "" {
+	f.Add([]byte("[profile dev]\ns3 =\n  max = 1\n"), "dev")
+	f.Add([]byte("[ saml ]\nk=v\r[profile  saml]\n  k = v\n  [x]\n"), "saml")
+	f.Add([]byte("[a]\n  k = v\n  [saml]\n   j = 1\n"), "saml")
+	f.Fuzz(func(t *testing.T, in []byte, profile string) {
+		if ValidProfileName(profile) != nil {
 			return
 		}
 		d, err := parseDocument(in)
 		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("error %v (%T) is not a one-line *SyntaxError", err, err)
+			}
 			return
 		}
-		if got := d.bytes(); string(got) != strings.TrimPrefix(string(in), "\xEF\xBB\xBF") {
+		if got := d.bytes(); string(got) != string(in) {
 			t.Fatalf("round trip changed the file:\n%q\n%q", in, got)
 		}
-		others := map[string]string{}
-		for _, l := range d.lines {
-			if l.kind == headerLine && l.name != section {
-				s, e, _ := d.section(l.name)
-				others[l.name] = string((&document{lines: d.lines[s:e]}).bytes())
+		check := func(what string, d2 *document, before map[string]string, own func(string) bool) {
+			after := sectionBytes(d2)
+			for name, want := range before {
+				if own(name) {
+					continue
+				}
+				if got := after[name]; strings.TrimRight(got, "\r\n") != strings.TrimRight(want, "\r\n") {
+					t.Fatalf("%s: section %q changed:\n%q\n%q", what, name, want, got)
+				}
 			}
 		}
-		d.update(section, []keyValue{{"aws_access_key_id", "ASIA"}, {"region", "r"}}, []string{"aws_security_token"}, false)
-		d2, err := parseDocument(d.bytes())
+
+		// A credentials profile.
+		cd := &document{lines: append([]line(nil), d.lines...), eol: d.eol}
+		before := sectionBytes(cd)
+		s, e, ok := cd.section(profile)
+		cd.update(s, e, ok, profile, []keyValue{{"aws_access_key_id", "ASIAXXXXXXXXXXXXXXXX"}, {"region", "r"}}, []string{"aws_security_token"}, false)
+		d2, err := parseDocument(cd.bytes())
 		if err != nil {
-			t.Fatalf("updated file does not parse: %v\n%q", err, d.bytes())
+			t.Fatalf("updated file does not parse: %v\n%q", err, cd.bytes())
 		}
-		if v, ok := d2.get(section, "aws_access_key_id"); !ok || v != "ASIA" {
-			t.Fatalf("updated key reads back %q, %v", v, ok)
+		s, e, ok = d2.section(profile)
+		if v, found := d2.get(s, e, "aws_access_key_id"); !ok || !found || v != "ASIAXXXXXXXXXXXXXXXX" {
+			t.Fatalf("updated key reads back %q, %v\n%q", v, found, cd.bytes())
 		}
-		for name, want := range others {
-			s, e, _ := d2.section(name)
-			got := string((&document{lines: d2.lines[s:e]}).bytes())
-			if strings.TrimRight(got, "\r\n") != strings.TrimRight(want, "\r\n") {
-				t.Fatalf("section %q changed:\n%q\n%q", name, want, got)
+		if _, found := d2.get(s, e, "aws_security_token"); found {
+			t.Fatalf("aws_security_token survived\n%q", cd.bytes())
+		}
+		check("credentials", d2, before, func(n string) bool { return n == profile })
+
+		// A config profile's region, in the section botocore reads.
+		mine := func(n string) bool { p, ok := configProfile(n); return ok && p == profile }
+		s, e, ok = d.sectionWhere(mine)
+		had := ""
+		if ok {
+			had, _ = d.get(s, e, "region")
+		}
+		d.update(s, e, ok, ConfigSection(profile), []keyValue{{"region", "r"}}, nil, true)
+		d3, err := parseDocument(d.bytes())
+		if err != nil {
+			t.Fatalf("updated config does not parse: %v\n%q", err, d.bytes())
+		}
+		s, e, ok = d3.sectionWhere(mine)
+		want := "r"
+		if had != "" {
+			want = had
+		}
+		if v, _ := d3.get(s, e, "region"); !ok || v != want {
+			t.Fatalf("config region reads back %q, want %q\n%q", v, want, d.bytes())
+		}
+		check("config", d3, before, func(n string) bool { return n == d3.lines[s].name })
+	})
+}
+
+// FuzzConfigProfile checks the reading of config section names: no
+// panic, every name ValidProfileName accepts reads back from the section
+// samlgo writes for it, and a quoted spelling names the same profile.
+func FuzzConfigProfile(f *testing.F) {
+	f.Add("profile dev", "dev")
+	f.Add(`profile "a b"`, "x")
+	f.Add(`profile 'unclosed`, "default")
+	f.Add(`profile a\`, "a")
+	f.Fuzz(func(t *testing.T, section, name string) {
+		_, _ = configProfile(section)
+		if ValidProfileName(name) != nil {
+			return
+		}
+		for _, s := range []string{ConfigSection(name), "profile  " + name + " ", `profile "` + name + `"`, "profile '" + name + "'"} {
+			if got, ok := configProfile(s); !ok || got != name {
+				t.Fatalf("configProfile(%q) = %q, %v; want %q", s, got, ok, name)
 			}
 		}
 	})

@@ -1,18 +1,20 @@
 package awsfiles
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
+
 	"github.com/samlgo/samlgo/creds"
-	"gopkg.in/ini.v1"
 )
 
 // Keys samlgo owns in a credentials profile. x_security_token_expires is
@@ -33,18 +35,31 @@ type Profile struct {
 	Credentials creds.Credentials
 }
 
-// FileError reports an AWS file samlgo will not change because it cannot
-// read it safely (exit code 2: the person must look at the file).
+// FileError reports an AWS file samlgo will not read or change: it does
+// not parse as the AWS CLI parses it, or it is not a regular file (a
+// directory, device, FIFO or socket, or a dangling symlink). Callers map
+// it to exit code 2: the person must look at the file. Err wraps a
+// *SyntaxError, ErrNotRegularFile or ErrDanglingSymlink.
 type FileError struct {
 	Path string
 	Err  error
 }
 
 func (e *FileError) Error() string {
-	return fmt.Sprintf("%s does not parse: %v; fix or move the file and try again", e.Path, e.Err)
+	var se *SyntaxError
+	if errors.As(e.Err, &se) {
+		return fmt.Sprintf("%q does not parse as the AWS CLI reads it: %v; fix or move the file and try again", e.Path, e.Err)
+	}
+	return fmt.Sprintf("%q: %v", e.Path, e.Err)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
+
+// Kinds of FileError about the path rather than the contents.
+var (
+	ErrNotRegularFile  = errors.New("not a regular file")
+	ErrDanglingSymlink = errors.New("a dangling symlink")
+)
 
 // ProtectedProfileError reports a profile holding long-term IAM user keys
 // (AKIA…) that a temporary login would overwrite.
@@ -99,16 +114,17 @@ func ConfigSection(profile string) string {
 	return "profile " + profile
 }
 
-// Check reports whether an AWS file parses; a missing file is fine.
+// Check reports whether an AWS file parses as the AWS CLI parses it and is
+// a regular file (or a symlink to one); a missing file is fine.
 func Check(path string) error {
-	_, err := load(path)
+	_, _, err := load(path)
 	return err
 }
 
 // CheckCredentials reports whether WriteCredentials could store the named
 // profiles: the file parses and none of them holds a long-term key.
 func CheckCredentials(path string, profiles []string) error {
-	doc, err := load(path)
+	doc, _, err := load(path)
 	if err != nil {
 		return err
 	}
@@ -117,63 +133,143 @@ func CheckCredentials(path string, profiles []string) error {
 
 func checkProtected(doc *document, path string, profiles []string) error {
 	for _, p := range profiles {
-		if id, ok := doc.get(p, KeyAccessKeyID); ok && strings.HasPrefix(id, "AKIA") {
+		start, end, ok := doc.section(p)
+		if !ok {
+			continue
+		}
+		if id, ok := doc.get(start, end, KeyAccessKeyID); ok && strings.HasPrefix(id, "AKIA") {
 			return &ProtectedProfileError{Path: path, Profile: p}
 		}
 	}
 	return nil
 }
 
-// load reads and parses a file; a missing file is an empty document.
-func load(path string) (*document, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &document{eol: "\n"}, nil
+// load reads and parses the file at path, following a symlink to a
+// regular file; a missing file is an empty document.
+func load(path string) (*document, fs.FileMode, error) {
+	real, exists, err := target(path)
+	if err != nil || !exists {
+		return &document{eol: "\n"}, 0, err
 	}
+	b, mode, err := readRegular(path, real)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, 0, err
 	}
-	return parseFile(path, b)
-}
-
-// parseFile parses the contents of the file at path, which must satisfy
-// both samlgo's line reader and ini.v1 (botocore's reading of the format).
-func parseFile(path string, b []byte) (*document, error) {
 	doc, err := parseDocument(b)
 	if err != nil {
-		return nil, &FileError{Path: path, Err: err}
+		return nil, 0, &FileError{Path: path, Err: err}
 	}
-	if _, err := ini.LoadSources(iniOptions, b); err != nil {
-		return nil, &FileError{Path: path, Err: err}
-	}
-	return doc, nil
+	return doc, mode, nil
 }
 
-// iniOptions read the files as botocore does: ':' and '=' delimit keys,
-// indented lines continue a value, '#' inside a value is part of it.
-var iniOptions = ini.LoadOptions{
-	AllowPythonMultilineValues: true,
-	IgnoreInlineComment:        true,
-	KeyValueDelimiters:         "=:",
-	SpaceBeforeInlineComment:   true,
+// target returns the file an edit of path changes: path itself, or the
+// final target of a symlink, so that a dotfiles link stays a link. It
+// refuses, before anything is created, a path or link target that exists
+// and is not a regular file, and a dangling link (writing would replace
+// the link with a file). exists is false when nothing is at path.
+func target(path string) (real string, exists bool, err error) {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+	}
+	real = path
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		dest, _ := os.Readlink(path)
+		if real, err = filepath.EvalSymlinks(path); err != nil {
+			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it points to %q, which does not exist (or is a loop); samlgo keeps links as links, so create that file or remove the link", ErrDanglingSymlink, dest)}
+		}
+		if fi, err = os.Stat(real); err != nil {
+			return "", false, fmt.Errorf("reading %q: %w", real, unwrapPath(err))
+		}
+		if !fi.Mode().IsRegular() {
+			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it is a symlink to %q, %s; samlgo writes only regular files, so point it at one", ErrNotRegularFile, real, describe(fi.Mode()))}
+		}
+		return real, true, nil
+	}
+	if !fi.Mode().IsRegular() {
+		return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it is %s; samlgo writes only regular files, so name a file instead", ErrNotRegularFile, describe(fi.Mode()))}
+	}
+	return real, true, nil
+}
+
+func describe(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeSymlink != 0:
+		return "a symlink"
+	}
+	return "not a regular file"
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// readRegular reads real without following a symlink in its last part and
+// without blocking on a FIFO swapped in since target looked at it; what it
+// opens must be a regular file. path is the name the person gave.
+func readRegular(path, real string) ([]byte, fs.FileMode, error) {
+	f, err := os.OpenFile(real, os.O_RDONLY|oNoFollow|oNonBlock, 0)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, 0, &FileError{Path: path, Err: fmt.Errorf("%w: it is %s", ErrNotRegularFile, describe(fi.Mode()))}
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead)) // one allocation, not ReadAll's doublings
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, 0, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+	}
+	return buf.Bytes(), fi.Mode().Perm(), nil
 }
 
 // WriteCredentials stores the profiles in the credentials file at path:
 // under a lock, keeping every other profile, key and comment byte for byte,
 // removing a stale aws_security_token, saving the previous file as
-// path+".bak", and replacing the file atomically with mode 0600.
+// path+".bak", and replacing the file atomically with mode 0600 (or the
+// file's own mode when it is stricter). Credentials that fail
+// creds.Credentials.Validate are refused before anything is touched, so no
+// endpoint can inject a section into the file.
 func WriteCredentials(ctx context.Context, path string, profiles []Profile) error {
 	names := make([]string, len(profiles))
 	for i, p := range profiles {
+		if err := ValidProfileName(p.Name); err != nil {
+			return err
+		}
+		if err := p.Credentials.Validate(); err != nil {
+			return fmt.Errorf("profile %q: %w", p.Name, err)
+		}
 		names[i] = p.Name
 	}
-	return edit(ctx, path, 0o600, true, func(doc *document) error {
+	return edit(ctx, path, true, func(doc *document) error {
 		if err := checkProtected(doc, path, names); err != nil {
 			return err
 		}
 		for _, p := range profiles {
 			c := p.Credentials
-			doc.update(p.Name, []keyValue{
+			start, end, ok := doc.section(p.Name)
+			doc.update(start, end, ok, p.Name, []keyValue{
 				{KeyAccessKeyID, c.AccessKeyID},
 				{KeySecretAccessKey, c.SecretAccessKey},
 				{KeySessionToken, c.SessionToken},
@@ -184,15 +280,30 @@ func WriteCredentials(ctx context.Context, path string, profiles []Profile) erro
 	})
 }
 
+// regionPattern is what EnsureRegion writes: AWS region names.
+var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
 // EnsureRegion gives a profile a region in the config file at path when it
 // has none, touching nothing else; the file is left alone when nothing
-// needs to change.
+// needs to change. The profile's section is the one botocore reads for
+// it: the last of "[default]", "[profile NAME]" or any other spelling
+// botocore takes for the same profile.
 func EnsureRegion(ctx context.Context, path, profile, region string) error {
 	if region == "" {
 		return nil
 	}
-	return edit(ctx, path, 0o600, false, func(doc *document) error {
-		doc.update(ConfigSection(profile), []keyValue{{"region", region}}, nil, true)
+	if !regionPattern.MatchString(region) {
+		return fmt.Errorf("region %q is not an AWS region name", region)
+	}
+	if err := ValidProfileName(profile); err != nil {
+		return err
+	}
+	return edit(ctx, path, false, func(doc *document) error {
+		start, end, ok := doc.sectionWhere(func(s string) bool {
+			p, ok := configProfile(s)
+			return ok && p == profile
+		})
+		doc.update(start, end, ok, ConfigSection(profile), []keyValue{{"region", region}}, nil, true)
 		return nil
 	})
 }
@@ -201,60 +312,108 @@ func EnsureRegion(ctx context.Context, path, profile, region string) error {
 const lockWait = 20 * time.Millisecond
 
 // edit runs change on the file at path under an exclusive lock and writes
-// the result atomically when it differs. secret forces mode 0600 on the new
-// file; otherwise an existing file keeps its mode.
-func edit(ctx context.Context, path string, newMode fs.FileMode, secret bool, change func(*document) error) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real // a dotfiles symlink stays a symlink
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
-	}
-	lock := flock.New(path + ".lock")
-	ok, err := lock.TryLockContext(ctx, lockWait)
-	if err != nil || !ok {
-		return fmt.Errorf("locking %s: %w", path, errors.Join(err, ctx.Err()))
-	}
-	defer lock.Unlock()
-	_ = os.Chmod(path+".lock", 0o600)
-
-	old, err := os.ReadFile(path)
-	existed := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("reading %s: %w", path, err)
-	}
-	doc, err := parseFile(path, old)
+// the result atomically when it differs. A symlink is followed to its
+// target, which must be a regular file; nothing is created when it is not.
+// secret makes the new file 0600, or the old file's mode when that is
+// stricter; otherwise an existing file keeps its mode.
+func edit(ctx context.Context, path string, secret bool, change func(*document) error) error {
+	real, exists, err := target(path)
 	if err != nil {
 		return err
+	}
+	lockPath := real + ".lock"
+	if fi, err := os.Lstat(lockPath); err == nil && !fi.Mode().IsRegular() {
+		return &FileError{Path: lockPath, Err: fmt.Errorf("%w: the lock file is %s; remove it", ErrNotRegularFile, describe(fi.Mode()))}
+	}
+	dir := filepath.Dir(real)
+	if !exists {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("creating %q: %w", dir, unwrapPath(err))
+		}
+	}
+	// O_NOFOLLOW: a lock file swapped for a symlink is not followed; new
+	// lock files are created 0600 and nothing is chmod-ed through a path.
+	lock := flock.New(lockPath, flock.SetFlag(os.O_CREATE|os.O_RDWR|oNoFollow), flock.SetPermissions(0o600))
+	ok, err := lock.TryLockContext(ctx, lockWait)
+	if err != nil || !ok {
+		return fmt.Errorf("locking %q: %w", path, errors.Join(err, ctx.Err()))
+	}
+	defer lock.Unlock()
+	removeStaleTemps(real)
+
+	var old []byte
+	var oldMode fs.FileMode
+	if _, err := os.Lstat(real); err == nil {
+		old, oldMode, err = readRegular(path, real)
+		if err != nil {
+			return err
+		}
+		exists = true
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+	} else {
+		exists = false
+	}
+	doc, err := parseDocument(old)
+	if err != nil {
+		return &FileError{Path: path, Err: err}
 	}
 	if err := change(doc); err != nil {
 		return err
 	}
 	updated := doc.bytes()
-	mode := newMode
-	if existed {
+	mode := fs.FileMode(0o600)
+	if exists {
 		if string(updated) == string(old) {
 			return nil
 		}
-		if st, err := os.Stat(path); err == nil && !secret {
-			mode = st.Mode().Perm()
+		mode = oldMode
+		if secret {
+			mode &= 0o600 // never looser than 0600, never looser than it was
 		}
-		if err := writeAtomic(path+".bak", old, 0o600); err != nil {
-			return fmt.Errorf("keeping the previous file as %s.bak: %w", path, err)
+		if err := writeAtomic(real+".bak", old, mode&0o600); err != nil {
+			return fmt.Errorf("keeping the previous file as %q: %w", real+".bak", err)
 		}
 	}
-	if err := writeAtomic(path, updated, mode); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err := writeAtomic(real, updated, mode); err != nil {
+		return fmt.Errorf("writing %q: %w", path, err)
 	}
 	return nil
+}
+
+// tempPrefix starts the name writeAtomic gives a temporary file for path
+// (os.CreateTemp adds random digits).
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// removeStaleTemps removes what an interrupted write (a SIGKILL between
+// creating and renaming a temporary file) left beside real and its .bak:
+// such files hold secrets. It runs under real's lock, so no other samlgo is
+// writing them (every samlgo writes them only under the lock), so every
+// regular file that matches goes, however young.
+func removeStaleTemps(real string) {
+	dir := filepath.Dir(real)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefixes := []string{tempPrefix(real), tempPrefix(real + ".bak")}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		for _, p := range prefixes {
+			if strings.HasPrefix(e.Name(), p) {
+				_ = os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 }
 
 // writeAtomic writes b to a temporary file beside path, syncs it and
 // renames it over path, so readers see the old file or the new one.
 func writeAtomic(path string, b []byte, mode fs.FileMode) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return err
 	}
@@ -287,30 +446,27 @@ func writeAtomic(path string, b []byte, mode fs.FileMode) error {
 
 // ReadCredentials returns the credentials stored in a profile.
 func ReadCredentials(path, profile string) (creds.Credentials, error) {
-	b, err := os.ReadFile(path)
+	doc, _, err := load(path)
 	if err != nil {
-		return creds.Credentials{}, fmt.Errorf("reading %s: %w", path, err)
+		return creds.Credentials{}, err
 	}
-	f, err := ini.LoadSources(iniOptions, b)
-	if err != nil {
-		return creds.Credentials{}, &FileError{Path: path, Err: err}
+	start, end, ok := doc.section(profile)
+	if !ok {
+		return creds.Credentials{}, fmt.Errorf("profile %q not found in %q", profile, path)
 	}
-	s, err := f.GetSection(profile)
-	if err != nil {
-		return creds.Credentials{}, fmt.Errorf("profile %q not found in %s", profile, path)
-	}
+	get := func(k string) string { v, _ := doc.get(start, end, k); return v }
 	c := creds.Credentials{
-		AccessKeyID:     s.Key(KeyAccessKeyID).String(),
-		SecretAccessKey: s.Key(KeySecretAccessKey).String(),
-		SessionToken:    s.Key(KeySessionToken).String(),
+		AccessKeyID:     get(KeyAccessKeyID),
+		SecretAccessKey: get(KeySecretAccessKey),
+		SessionToken:    get(KeySessionToken),
 	}
-	if v := s.Key(KeyExpires).String(); v != "" {
+	if v := get(KeyExpires); v != "" {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
 			c.Expiration = t
 		}
 	}
 	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
-		return creds.Credentials{}, fmt.Errorf("profile %q in %s has no access key", profile, path)
+		return creds.Credentials{}, fmt.Errorf("profile %q in %q has no access key", profile, path)
 	}
 	return c, nil
 }

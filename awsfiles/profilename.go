@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultProfileTemplate names one profile per role when several roles are
@@ -59,13 +61,46 @@ func ProfileName(template string, r RoleName) (string, error) {
 	return name, nil
 }
 
-// ValidProfileName refuses names that cannot stand in an ini section header.
+// MaxProfileNameLen bounds profile names, in characters.
+const MaxProfileNameLen = 64
+
+// ValidProfileName refuses profile names the AWS CLI could not read back
+// from the files samlgo writes them to: white space (botocore splits
+// "[profile NAME]" into words as a shell would), brackets (they end the
+// section header), '#' and ';' (comments), '=' (a key delimiter), quotes
+// and backslashes (shell quoting in botocore's split), control and other
+// non-printable characters, "DEFAULT" (configparser's defaults section,
+// never a profile), and names over MaxProfileNameLen characters. The error
+// names the name and the rule.
 func ValidProfileName(name string) error {
-	if strings.TrimSpace(name) == "" {
-		return errors.New("an empty profile name")
+	bad := func(rule string) error {
+		return fmt.Errorf("profile name %q %s; the AWS CLI could not read it back, so choose a name of letters, digits and - _ . @ +", name, rule)
 	}
-	if strings.ContainsAny(name, "[]\r\n#;=") || strings.TrimSpace(name) != name {
-		return fmt.Errorf("profile name %q with characters an AWS file cannot hold (brackets, '=', '#', ';', line breaks or edge spaces)", name)
+	switch {
+	case name == "":
+		return errors.New("an empty profile name; choose a name of letters, digits and - _ . @ +")
+	case utf8.RuneCountInString(name) > MaxProfileNameLen:
+		return bad(fmt.Sprintf("is longer than %d characters", MaxProfileNameLen))
+	case !utf8.ValidString(name):
+		return bad("is not UTF-8 text")
+	case name == "DEFAULT":
+		return bad("is configparser's defaults section, which is no profile")
+	}
+	for _, r := range name {
+		switch {
+		case unicode.IsSpace(r):
+			return bad("has white space")
+		case r == '[' || r == ']':
+			return bad("has a bracket")
+		case r == '#' || r == ';':
+			return bad(fmt.Sprintf("has %q, which starts a comment", r))
+		case r == '=':
+			return bad("has '='")
+		case r == '\'' || r == '"' || r == '\\':
+			return bad(fmt.Sprintf("has a quote or backslash (%q)", r))
+		case !unicode.IsPrint(r):
+			return bad(fmt.Sprintf("has a control or non-printable character (%U)", r))
+		}
 	}
 	return nil
 }

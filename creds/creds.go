@@ -4,6 +4,7 @@ package creds
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,64 @@ type Credentials struct {
 	SessionToken    string
 	Expiration      time.Time
 }
+
+// Bounds of the values STS returns. AccessKeyId: "Length Constraints:
+// Minimum length of 16. Maximum length of 128. Pattern: [\w]*" (STS API
+// Reference, data type Credentials). SecretAccessKey and SessionToken have
+// no documented pattern; real ones are base64 text (40 characters for a
+// secret, a few hundred to a few thousand for a token), so samlgo accepts
+// the base64 alphabet within generous lengths.
+const (
+	minKeyIDLen    = 16
+	maxKeyIDLen    = 128
+	minSecretLen   = 16
+	maxSecretLen   = 128
+	maxTokenLen    = 32 << 10
+	base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+)
+
+// ErrMalformed is the kind of every error Validate returns, for errors.Is.
+var ErrMalformed = errors.New("malformed credentials")
+
+// Validate checks credentials that came back from STS (or any endpoint)
+// before they are written anywhere: an access key id of 16–128 word
+// characters, a secret and a session token in the base64 alphabet within
+// bounded lengths (so no newline, space, quote or control character can
+// reach a file or a shell), and an expiry. The error never contains a
+// value; it wraps ErrMalformed.
+func (c Credentials) Validate() error {
+	bad := func(what string) error {
+		return fmt.Errorf("%w: the %s is not what AWS issues; samlgo will not use it (is AWS_ENDPOINT_URL_STS or the profile's endpoint_url pointing at the right service?)", ErrMalformed, what)
+	}
+	switch {
+	case !within(c.AccessKeyID, minKeyIDLen, maxKeyIDLen) || !only(c.AccessKeyID, isWordChar):
+		return bad(fmt.Sprintf("access key id (%d characters; want %d–%d letters, digits or '_')", len(c.AccessKeyID), minKeyIDLen, maxKeyIDLen))
+	case !within(c.SecretAccessKey, minSecretLen, maxSecretLen) || !only(c.SecretAccessKey, isBase64Char):
+		return bad(fmt.Sprintf("secret access key (%d characters; want %d–%d of A–Z a–z 0–9 + / =)", len(c.SecretAccessKey), minSecretLen, maxSecretLen))
+	case !within(c.SessionToken, 1, maxTokenLen) || !only(c.SessionToken, isBase64Char):
+		return bad(fmt.Sprintf("session token (%d characters; want 1–%d of A–Z a–z 0–9 + / =)", len(c.SessionToken), maxTokenLen))
+	case c.Expiration.IsZero():
+		return bad("expiry (none given)")
+	}
+	return nil
+}
+
+func within(s string, lo, hi int) bool { return len(s) >= lo && len(s) <= hi }
+
+func only(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordChar(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z'
+}
+
+func isBase64Char(b byte) bool { return strings.IndexByte(base64Alphabet, b) >= 0 }
 
 // String hides the secrets, so a stray %v never prints them.
 func (c Credentials) String() string {
@@ -140,4 +199,9 @@ func fishQuote(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
-func psQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// psQuotes are the characters PowerShell ends a single-quoted string at:
+// the apostrophe and the typographic single quotes U+2018–U+201B. Doubling
+// any of them inside the string stands for one of itself.
+var psQuotes = strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019", "\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
+
+func psQuote(s string) string { return "'" + psQuotes.Replace(s) + "'" }

@@ -2,6 +2,7 @@ package creds
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -100,5 +101,100 @@ func TestParseShell(t *testing.T) {
 		if got != c.want || (err != nil) != c.err {
 			t.Errorf("ParseShell(%q, %q) = %q, %v", c.flag, c.env, got, err)
 		}
+	}
+}
+
+// psUnquote reads a PowerShell single-quoted string literal the way its
+// tokenizer does: any of ' U+2018 U+2019 U+201A U+201B ends it, unless the
+// next character is also one of them, which then stands for itself. It
+// returns the value and what follows the literal.
+func psUnquote(t *testing.T, s string) (value, rest string) {
+	t.Helper()
+	isQuote := func(r rune) bool { return strings.ContainsRune("'\u2018\u2019\u201a\u201b", r) }
+	rs := []rune(s)
+	if len(rs) == 0 || !isQuote(rs[0]) {
+		t.Fatalf("%q does not start with a single quote", s)
+	}
+	var b strings.Builder
+	for i := 1; i < len(rs); i++ {
+		if isQuote(rs[i]) {
+			if i+1 < len(rs) && isQuote(rs[i+1]) {
+				i++
+				b.WriteRune(rs[i])
+				continue
+			}
+			return b.String(), string(rs[i+1:])
+		}
+		b.WriteRune(rs[i])
+	}
+	t.Fatalf("%q is not closed", s)
+	return "", ""
+}
+
+// TestPowerShellTypographicQuotes: only ' was doubled, but PowerShell also
+// ends a single-quoted string at U+2018–U+201B, so a value holding one of
+// them broke out of the string. (pwsh is not installed here; psUnquote
+// follows PowerShell's tokenizer.)
+func TestPowerShellTypographicQuotes(t *testing.T) {
+	for _, v := range []string{
+		"plain", "it's", "\u2018; Remove-Item -Recurse ~ ;\u2018", "a\u2019b\u201ac\u201bd", "''\u2018\u2019", "\u201b",
+	} {
+		lit := psQuote(v)
+		got, rest := psUnquote(t, lit)
+		if got != v || rest != "" {
+			t.Errorf("psQuote(%q) = %s, which PowerShell reads as %q followed by %q", v, lit, got, rest)
+		}
+	}
+	c := sample
+	c.SessionToken = "x\u2019; calc; \u2019"
+	line := strings.Split(c.Env(PowerShell, ""), "\n")[2]
+	if v, rest := psUnquote(t, strings.TrimPrefix(line, "$Env:AWS_SESSION_TOKEN = ")); v != c.SessionToken || rest != "" {
+		t.Errorf("token line %q reads as %q then %q", line, v, rest)
+	}
+}
+
+// TestValidate: values from STS (or any endpoint) were written unchecked;
+// a SessionToken holding "\n[default]\n…" injected a section. Validate
+// accepts what AWS issues and refuses the rest without quoting it.
+func TestValidate(t *testing.T) {
+	good := Credentials{
+		AccessKeyID:     "ASIAZ2EXAMPLE7KEYID4",
+		SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		SessionToken:    "IQoJb3JpZ2luX2VjEXAMPLE+/abc==",
+		Expiration:      time.Date(2026, 11, 22, 4, 0, 0, 0, time.UTC),
+	}
+	if err := good.Validate(); err != nil {
+		t.Fatalf("AWS-shaped credentials refused: %v", err)
+	}
+	bad := map[string]func(c *Credentials){
+		"token with a section":   func(c *Credentials) { c.SessionToken = "tok\n[default]\naws_access_key_id = EVIL" },
+		"token with a space":     func(c *Credentials) { c.SessionToken = "tok EVIL" },
+		"token with a quote":     func(c *Credentials) { c.SessionToken = "tok'EVIL" },
+		"empty token":            func(c *Credentials) { c.SessionToken = "" },
+		"huge token":             func(c *Credentials) { c.SessionToken = strings.Repeat("A", maxTokenLen+1) },
+		"key id too short":       func(c *Credentials) { c.AccessKeyID = "ASIA" },
+		"key id too long":        func(c *Credentials) { c.AccessKeyID = strings.Repeat("A", 129) },
+		"key id with a dash":     func(c *Credentials) { c.AccessKeyID = "ASIA-EVIL-EXAMPLE-KEY" },
+		"secret with a newline":  func(c *Credentials) { c.SecretAccessKey = "wJalrXUtnFEMI/K7MDENG\nEVIL" },
+		"secret with a control":  func(c *Credentials) { c.SecretAccessKey = "wJalrXUtnFEMI/K7MDENG\x00EVIL" },
+		"secret too short":       func(c *Credentials) { c.SecretAccessKey = "short" },
+		"secret non-ASCII":       func(c *Credentials) { c.SecretAccessKey = "wJalrXUtnFEMI/K7MDENG\u2019EVIL" },
+		"no expiry":              func(c *Credentials) { c.Expiration = time.Time{} },
+		"token with a CR":        func(c *Credentials) { c.SessionToken = "tok\rEVIL" },
+		"token with a semicolon": func(c *Credentials) { c.SessionToken = "tok;EVIL" },
+		"token with a dollar":    func(c *Credentials) { c.SessionToken = "tok$(EVIL)" },
+	}
+	for name, mutate := range bad {
+		t.Run(name, func(t *testing.T) {
+			c := good
+			mutate(&c)
+			err := c.Validate()
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("Validate = %v, want ErrMalformed", err)
+			}
+			if strings.Contains(err.Error(), "EVIL") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q quotes the value or spans lines", err)
+			}
+		})
 	}
 }
