@@ -392,3 +392,14 @@ func TestSortByAccount(t *testing.T) {
 		t.Errorf("order = %q, want %q", strings.Join(names, "|"), want)
 	}
 }
+
+// TestSelectFullARNIgnoresCase: a --role ARN spelled in another case than
+// the assertion's was "no match", though IAM role names are unique
+// regardless of case and AWS takes either spelling of the one role.
+func TestSelectFullARNIgnoresCase(t *testing.T) {
+	roles := mustRoles(t, "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/P")
+	got, err := Select(roles, "arn:aws:iam::123456789012:role/ADMIN", nil, false)
+	if err != nil || len(got) != 1 || got[0].RoleARN != "arn:aws:iam::123456789012:role/Admin" {
+		t.Fatalf("Select = %v, %v", got, err)
+	}
+}

@@ -97,10 +97,9 @@ func (r Role) forms(aliases Aliases) []string {
 }
 
 func matcher(selector string) (func(string) bool, error) {
-	if strings.HasPrefix(selector, "arn:") && !strings.ContainsAny(selector, "*?") {
-		return func(s string) bool { return s == selector }, nil
-	}
 	if !strings.ContainsAny(selector, "*?") {
+		// Full ARNs too: IAM role names are unique regardless of case, and
+		// the rest of an ARN is lower-case or digits.
 		return func(s string) bool { return strings.EqualFold(s, selector) }, nil
 	}
 	var b strings.Builder

@@ -2,6 +2,9 @@ package browser
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -71,4 +74,18 @@ func runCtx(ctx context.Context, f func() error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// startError explains a Chrome that did not start. chromedp reports
+// "chrome failed to start:" followed by whatever the program printed,
+// which is nothing for a program that is not Chrome at all.
+func startError(exe string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	said := strings.Join(strings.Fields(err.Error()), " ")
+	if strings.HasSuffix(said, "chrome failed to start:") {
+		return fmt.Errorf("starting %s: it exited without answering as Chrome does; pass a Chrome or Chromium with --browser, SAMLGO_BROWSER or the config's browser: %w", exe, errors.New(said))
+	}
+	return fmt.Errorf("starting %s: %w", exe, err)
 }

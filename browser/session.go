@@ -93,7 +93,7 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 
 	start := time.Now()
 	if err := runCtx(ctx, func() error { return chromedp.Do(bctx) }); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", o.ExecPath, err)
+		return nil, startError(o.ExecPath, err)
 	}
 	s.started = time.Since(start)
 	s.log.Debug("chrome started", "elapsed", s.started, "headless", o.Headless)

@@ -63,6 +63,12 @@ func (l *Login) assume(ctx context.Context, resp *assertion.Response, p *Plan) (
 				errs[i] = fmt.Errorf("%s: %w", r.RoleARN, err)
 				return
 			}
+			// Checked before any output, whatever the format: an endpoint
+			// must not be able to put a line break into a shell or a file.
+			if err := res.Credentials.Validate(); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", r.RoleARN, err)
+				return
+			}
 			items[i].Creds = res.Credentials
 			if res.Shortened {
 				l.notify(r.RoleARN + " allows at most 1h here; the session was shortened to 1h")

@@ -14,7 +14,19 @@ import (
 // Saved captures a response saved by hand (a file or stdin): Read is
 // called once; there is no fresher one to capture.
 type Saved struct {
+	// Name names the input in errors about its content ("SAML response
+	// \"resp.txt\"").
+	Name string
 	Read func() (*assertion.Response, error)
+}
+
+// Source implements Named.
+func (s Saved) Source() string { return s.Name }
+
+// Named is a Capturer that names its input, so that what is wrong with a
+// response (a failed status, no roles, expired) says which one.
+type Named interface {
+	Source() string
 }
 
 // Capture implements Capturer.

@@ -5,6 +5,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -128,6 +129,10 @@ func (l *Login) Run(ctx context.Context) error {
 	}
 	for {
 		plan, err := MakePlan(resp, l.Plan, l.Now(), l.Choose)
+		var ie *assertion.InputError
+		if n, ok := l.Capturer.(Named); ok && n.Source() != "" && errors.As(err, &ie) {
+			err = fmt.Errorf("%s: %w", n.Source(), err)
+		}
 		if errors.Is(err, assertion.ErrExpired) {
 			if again, cerr := recapture("the captured assertion has expired"); again {
 				if cerr != nil {

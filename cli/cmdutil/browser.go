@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,11 +46,18 @@ func (b *BrowserFlags) Register(f *pflag.FlagSet) {
 // Capturer prepares a browser sign-in for an account; what can be checked
 // before Chrome starts is checked here. The account's profile lives under
 // the user cache directory.
-func (b *BrowserFlags) Capturer(f *Factory, cfg *config.Config, acct config.Account, acctName string) (*flow.Browser, error) {
+func (b *BrowserFlags) Capturer(ctx context.Context, f *Factory, cfg *config.Config, acct config.Account, acctName string) (*flow.Browser, error) {
 	ios := f.IOStreams
 	signOn := First(b.URL, acct.URL)
 	if signOn == "" {
 		return nil, UsageErrorf("no IdP sign-on URL: pass --url, set url in an [accounts.NAME] table of the config, or pass --saml-file")
+	}
+	what := "--url"
+	if b.URL == "" {
+		what = "the account's url"
+	}
+	if err := CheckSignOnURL(what, signOn); err != nil {
+		return nil, err
 	}
 	if b.Headless && b.NoHeadless {
 		return nil, UsageErrorf("--headless and --no-headless contradict each other")
@@ -76,7 +84,7 @@ func (b *BrowserFlags) Capturer(f *Factory, cfg *config.Config, acct config.Acco
 	if err != nil {
 		return nil, err
 	}
-	password, err := b.passwordSource(f)
+	password, err := b.passwordSource(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -120,14 +128,17 @@ func (b *BrowserFlags) Capturer(f *Factory, cfg *config.Config, acct config.Acco
 // the autofill's request for a password: --password-stdin (read now, before
 // Chrome starts), SAMLGO_PASSWORD, or a no-echo prompt on the terminal. A
 // visible window without one of these leaves the password to the person.
-func (b *BrowserFlags) passwordSource(f *Factory) (func(headless bool) func() (string, error), error) {
+func (b *BrowserFlags) passwordSource(ctx context.Context, f *Factory) (func(headless bool) func() (string, error), error) {
 	ios := f.IOStreams
 	fixed := func(pw string) func(bool) func() (string, error) {
 		return func(bool) func() (string, error) { return func() (string, error) { return pw, nil } }
 	}
 	switch {
 	case b.PasswordStdin:
-		line, err := bufio.NewReader(ios.In).ReadString('\n')
+		line, err := readLine(ctx, ios.In)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil && line == "" {
 			return nil, UsageErrorf("--password-stdin: no password on stdin")
 		}
@@ -177,4 +188,23 @@ func SignInError(err error, timeout time.Duration) error {
 		return FailureError(err)
 	}
 	return err
+}
+
+// readLine reads one line from r, or gives up when ctx ends.
+func readLine(ctx context.Context, r io.Reader) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := bufio.NewReader(r).ReadString('\n')
+		done <- result{line, err}
+	}()
+	select {
+	case res := <-done:
+		return res.line, res.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }

@@ -83,16 +83,16 @@ func TestSTSHints(t *testing.T) {
 func TestReadSAML(t *testing.T) {
 	ios, in, _, _ := iostreams.Test()
 	in.WriteString("not base64 at all!")
-	_, err := ReadSAML(ios, "-")
+	_, err := ReadSAML(context.Background(), ios, "-")
 	var ie *assertion.InputError
 	if !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), "SAML response on stdin: ") {
 		t.Errorf("stdin garbage = %v", err)
 	}
 	dir := t.TempDir()
-	if _, err := ReadSAML(ios, dir); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", dir)) {
+	if _, err := ReadSAML(context.Background(), ios, dir); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", dir)) {
 		t.Errorf("a directory = %v", err)
 	}
-	if _, err := ReadSAML(ios, ""); err == nil || !strings.Contains(err.Error(), "--saml-file") {
+	if _, err := ReadSAML(context.Background(), ios, ""); err == nil || !strings.Contains(err.Error(), "--saml-file") {
 		t.Errorf("no path = %v", err)
 	}
 }
@@ -150,7 +150,7 @@ func TestBrowserCapturerChecks(t *testing.T) {
 		{BrowserFlags{Timeout: time.Minute}, config.Account{URL: "https://idp"}, "/nonexistent/chrome"},
 	}
 	for _, c := range cases {
-		_, err := c.flags.Capturer(f, &config.Config{}, c.acct, "corp")
+		_, err := c.flags.Capturer(context.Background(), f, &config.Config{}, c.acct, "corp")
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Capturer(%+v) = %v, want %q", c.flags, err, c.want)
 		}
@@ -162,7 +162,7 @@ func TestBrowserCapturerChecks(t *testing.T) {
 	}
 	f.Getenv = func(k string) string { return map[string]string{"SAMLGO_PASSWORD": "pw"}[k] }
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	b, err := (&BrowserFlags{Timeout: time.Minute, Browser: exe}).Capturer(f, &config.Config{}, config.Account{URL: "https://idp", Username: "alice"}, "corp")
+	b, err := (&BrowserFlags{Timeout: time.Minute, Browser: exe}).Capturer(context.Background(), f, &config.Config{}, config.Account{URL: "https://idp", Username: "alice"}, "corp")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,17 +179,17 @@ func TestPasswordSources(t *testing.T) {
 	fake := prompt.NewFake(t)
 	f := &Factory{IOStreams: ios, Prompter: fake, Getenv: func(string) string { return "" }, Log: Discard()}
 	in.WriteString("from stdin\r\nrest")
-	src, err := (&BrowserFlags{PasswordStdin: true}).passwordSource(f)
+	src, err := (&BrowserFlags{PasswordStdin: true}).passwordSource(context.Background(), f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pw, _ := src(true)(); pw != "from stdin" {
 		t.Errorf("--password-stdin = %q", pw)
 	}
-	if _, err := (&BrowserFlags{PasswordStdin: true}).passwordSource(f); err == nil {
+	if _, err := (&BrowserFlags{PasswordStdin: true}).passwordSource(context.Background(), f); err == nil {
 		t.Errorf("--password-stdin on empty stdin did not fail")
 	}
-	src, _ = (&BrowserFlags{}).passwordSource(f)
+	src, _ = (&BrowserFlags{}).passwordSource(context.Background(), f)
 	if src(false) != nil {
 		t.Errorf("a visible window with no terminal must leave the password to the person")
 	}
@@ -198,7 +198,7 @@ func TestPasswordSources(t *testing.T) {
 	}
 	ios.InTTY, ios.ErrTTY = true, true
 	fake.ExpectSecret("IdP password: ", "typed", nil)
-	src, _ = (&BrowserFlags{}).passwordSource(f)
+	src, _ = (&BrowserFlags{}).passwordSource(context.Background(), f)
 	ask := src(true)
 	for range 2 { // asked once, remembered
 		if pw, err := ask(); pw != "typed" || err != nil {

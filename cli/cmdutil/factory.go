@@ -3,6 +3,7 @@
 package cmdutil
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -27,11 +28,12 @@ type Factory struct {
 	ConfigPath string
 }
 
-// New returns the factory for the process's own terminal and environment.
-func New(ios *iostreams.IOStreams) *Factory {
+// New returns the factory for the process's own terminal and environment;
+// prompts end when ctx does.
+func New(ctx context.Context, ios *iostreams.IOStreams) *Factory {
 	return &Factory{
 		IOStreams: ios,
-		Prompter:  prompt.NewTerminal(ios),
+		Prompter:  prompt.NewTerminal(ctx, ios),
 		Now:       time.Now,
 		Getenv:    os.Getenv,
 		Log:       Discard(),

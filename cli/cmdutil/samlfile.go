@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,18 +12,27 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 )
 
+// SAMLName names a --saml-file input in messages.
+func SAMLName(path string) string {
+	if path == "-" {
+		return "SAML response on stdin"
+	}
+	return fmt.Sprintf("SAML response %q", path)
+}
+
 // ReadSAML reads and parses a saved SAMLResponse from a file or, for "-",
-// from stdin. Errors name the input.
-func ReadSAML(ios *iostreams.IOStreams, path string) (*assertion.Response, error) {
+// from stdin. Errors name the input. The read ends when ctx does (Ctrl-C
+// on a terminal, a signal while a pipe stays open), within a moment.
+func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*assertion.Response, error) {
 	if path == "" {
 		return nil, UsageErrorf("no SAML response given; pass --saml-file PATH, or --saml-file - for stdin")
 	}
-	name := fmt.Sprintf("SAML response %q", path)
+	name := SAMLName(path)
 	var r io.Reader
 	if path == "-" {
-		name, r = "SAML response on stdin", ios.In
+		r = ios.In
 	} else {
-		f, err := os.Open(path)
+		f, err := openRegular(path)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, UsageErrorf("%s: no such file", name)
@@ -32,8 +42,11 @@ func ReadSAML(ios *iostreams.IOStreams, path string) (*assertion.Response, error
 		defer f.Close()
 		r = f
 	}
-	b, err := io.ReadAll(io.LimitReader(r, assertion.MaxInputLen+1))
+	b, err := ReadAll(ctx, io.LimitReader(r, assertion.MaxInputLen+1))
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, UsageErrorf("reading %s: %w", name, err)
 	}
 	resp, err := assertion.Parse(b)
@@ -41,6 +54,51 @@ func ReadSAML(ios *iostreams.IOStreams, path string) (*assertion.Response, error
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return resp, nil
+}
+
+// ReadAll reads r to its end, or returns ctx's error as soon as ctx ends:
+// a read from a terminal or a pipe that never closes does not hold samlgo
+// after Ctrl-C or SIGTERM. The abandoned read ends with the process.
+func ReadAll(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := io.ReadAll(r)
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		return res.b, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// openRegular opens a file for reading without blocking on a FIFO, and
+// refuses anything but a regular file (a FIFO would hang, a directory
+// says nothing useful).
+func openRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		kind := "not a regular file"
+		if st.IsDir() {
+			kind = "a directory, not a file"
+		}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New(kind)}
+	}
+	return f, nil
 }
 
 func unwrapPathError(err error) error {

@@ -3,6 +3,7 @@
 package inspect
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -40,7 +41,7 @@ reports problems (expired, failed status, no roles) instead of failing on them.`
 			if runF != nil {
 				return runF(o)
 			}
-			return inspectRun(o)
+			return inspectRun(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&o.SAMLFile, "saml-file", "", "the SAMLResponse file, or - for stdin")
@@ -69,11 +70,11 @@ type inspection struct {
 	Problem         string                `json:"problem,omitempty"`
 }
 
-func inspectRun(o *Options) error {
+func inspectRun(ctx context.Context, o *Options) error {
 	if o.Output != "text" && o.Output != "json" {
 		return cmdutil.UsageErrorf("unknown --output %q; use text or json", o.Output)
 	}
-	r, err := cmdutil.ReadSAML(o.IO, o.SAMLFile)
+	r, err := cmdutil.ReadSAML(ctx, o.IO, o.SAMLFile)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ const admin = "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:sa
 func TestInspectText(t *testing.T) {
 	ios, _, out, _ := iostreams.Test()
 	o := &Options{IO: ios, Now: time.Now, Output: "text", SAMLFile: samltest.File(t, idp.ResponseOptions{Roles: []string{admin}, SessionDuration: 7200})}
-	if err := inspectRun(o); err != nil {
+	if err := inspectRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Issuer:", "https://idp.example.test/metadata", "Destination:", "Status:", "Success",
@@ -32,7 +33,7 @@ func TestInspectText(t *testing.T) {
 func TestInspectJSONReportsProblems(t *testing.T) {
 	ios, _, out, _ := iostreams.Test()
 	o := &Options{IO: ios, Now: time.Now, Output: "json", SAMLFile: samltest.File(t, idp.ResponseOptions{Roles: []string{admin}, Now: time.Now().Add(-72 * time.Hour)})}
-	if err := inspectRun(o); err != nil {
+	if err := inspectRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	var got inspection
@@ -59,7 +60,7 @@ func TestInspectBadInput(t *testing.T) {
 	ios, _, out, _ := iostreams.Test()
 	for _, o := range []*Options{{Output: "yaml", SAMLFile: "x"}, {Output: "text", SAMLFile: "/nonexistent"}} {
 		o.IO, o.Now = ios, time.Now
-		err := inspectRun(o)
+		err := inspectRun(context.Background(), o)
 		if code, _ := cmdutil.Classify(err); code != cmdutil.ExitUsage || out.Len() != 0 {
 			t.Errorf("err = %v (exit %d)", err, code)
 		}

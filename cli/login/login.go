@@ -32,7 +32,7 @@ type Options struct {
 	// NewAssumer makes the STS client for a region and profile.
 	NewAssumer func(ctx context.Context, o sts.Options) (flow.SAMLAssumer, error)
 	// NewBrowser prepares the browser sign-in for an account.
-	NewBrowser func(cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error)
+	NewBrowser func(ctx context.Context, cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error)
 
 	Account         string
 	SAMLFile        string
@@ -78,8 +78,8 @@ is used; the response may be base64, URL-encoded, a whole form body, or XML.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// --debug and --config are known only now.
 			opts.Log, opts.Config = f.Log, f.Config
-			opts.NewBrowser = func(cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error) {
-				b, err := opts.Browser.Capturer(f, cfg, acct, acctName)
+			opts.NewBrowser = func(ctx context.Context, cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error) {
+				b, err := opts.Browser.Capturer(ctx, f, cfg, acct, acctName)
 				if err != nil {
 					return nil, err
 				}
@@ -143,10 +143,18 @@ func loginRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	region := cmdutil.First(opts.Region, acct.Region)
+	regionFrom := "the account's region"
+	if opts.Region != "" {
+		regionFrom = "--region"
+	}
+	if err := cmdutil.CheckRegion(regionFrom, region); err != nil {
+		return err
+	}
 	var capturer flow.Capturer
 	if opts.SAMLFile != "" {
-		capturer = flow.Saved{Read: func() (*assertion.Response, error) { return cmdutil.ReadSAML(opts.IO, opts.SAMLFile) }}
-	} else if capturer, err = opts.NewBrowser(cfg, acct, acctName); err != nil {
+		capturer = flow.Saved{Name: cmdutil.SAMLName(opts.SAMLFile), Read: func() (*assertion.Response, error) { return cmdutil.ReadSAML(ctx, opts.IO, opts.SAMLFile) }}
+	} else if capturer, err = opts.NewBrowser(ctx, cfg, acct, acctName); err != nil {
 		return err
 	}
 	aliases := assertion.Aliases(acct.Aliases)
@@ -160,7 +168,7 @@ func loginRun(ctx context.Context, opts *Options) error {
 			Profile:         cmdutil.First(opts.Output.Profile, acct.Profile),
 			ProfileTemplate: cmdutil.First(opts.ProfileTemplate, acct.ProfileTemplate),
 			Duration:        duration,
-			Region:          cmdutil.First(opts.Region, acct.Region),
+			Region:          region,
 		},
 		NewAssumer: opts.NewAssumer,
 		Sink:       sink,

@@ -75,7 +75,7 @@ func newEnv(t *testing.T) *env {
 		NewAssumer: func(ctx context.Context, o sts.Options) (flow.SAMLAssumer, error) {
 			return e.sts.New(ctx, o)
 		},
-		NewBrowser: func(*config.Config, config.Account, string) (flow.Capturer, error) {
+		NewBrowser: func(context.Context, *config.Config, config.Account, string) (flow.Capturer, error) {
 			t.Error("unexpected browser sign-in")
 			return nil, errors.New("no browser in this test")
 		},
@@ -440,7 +440,7 @@ func TestExpiredAssertionRecapturedOnce(t *testing.T) {
 	t.Run("samlgo sees it", func(t *testing.T) {
 		e := newEnv(t)
 		rc := &recapturer{t: t, responses: [][]byte{e.response(expired), e.response(idp.ResponseOptions{Roles: roles})}}
-		e.opts.NewBrowser = func(*config.Config, config.Account, string) (flow.Capturer, error) { return rc, nil }
+		e.opts.NewBrowser = func(context.Context, *config.Config, config.Account, string) (flow.Capturer, error) { return rc, nil }
 		e.sts.Expect(adminA, "ASIARECAPTURED000001")
 		if err := e.run(); err != nil {
 			t.Fatal(err)
@@ -452,7 +452,7 @@ func TestExpiredAssertionRecapturedOnce(t *testing.T) {
 	t.Run("STS says so", func(t *testing.T) {
 		e := newEnv(t)
 		rc := &recapturer{t: t, responses: [][]byte{e.response(idp.ResponseOptions{Roles: roles}), e.response(idp.ResponseOptions{Roles: roles})}}
-		e.opts.NewBrowser = func(*config.Config, config.Account, string) (flow.Capturer, error) { return rc, nil }
+		e.opts.NewBrowser = func(context.Context, *config.Config, config.Account, string) (flow.Capturer, error) { return rc, nil }
 		e.sts.ExpectError(adminA, stsExpired)
 		e.sts.Expect(adminA, "ASIARECAPTURED000002")
 		if err := e.run(); err != nil {
@@ -465,7 +465,7 @@ func TestExpiredAssertionRecapturedOnce(t *testing.T) {
 	t.Run("twice", func(t *testing.T) {
 		e := newEnv(t)
 		rc := &recapturer{t: t, responses: [][]byte{e.response(idp.ResponseOptions{Roles: roles}), e.response(idp.ResponseOptions{Roles: roles})}}
-		e.opts.NewBrowser = func(*config.Config, config.Account, string) (flow.Capturer, error) { return rc, nil }
+		e.opts.NewBrowser = func(context.Context, *config.Config, config.Account, string) (flow.Capturer, error) { return rc, nil }
 		e.sts.ExpectError(adminA, stsExpired)
 		e.sts.ExpectError(adminA, stsExpired)
 		err := e.run()
@@ -554,7 +554,7 @@ func TestAccountErrors(t *testing.T) {
 // codes: a closed window is 130, a timeout 1 with a hint.
 func TestBrowserCaptureErrorsMapped(t *testing.T) {
 	e := newEnv(t)
-	e.opts.NewBrowser = func(*config.Config, config.Account, string) (flow.Capturer, error) {
+	e.opts.NewBrowser = func(context.Context, *config.Config, config.Account, string) (flow.Capturer, error) {
 		return nil, cmdutil.UsageErrorf("no IdP sign-on URL: pass --url")
 	}
 	if err := e.run(); exitCode(err) != cmdutil.ExitUsage {

@@ -4,6 +4,7 @@ package prompt
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,14 +32,19 @@ type Prompter interface {
 }
 
 // Terminal prompts on the streams' terminal; everything it draws goes to
-// ErrOut, so stdout stays clean for --format env and json.
+// ErrOut, so stdout stays clean for --format env and json. Every question
+// ends when its context does (Ctrl-C, SIGTERM), leaving the terminal as it
+// found it.
 type Terminal struct {
-	IO *iostreams.IOStreams
-	in *bufio.Reader
+	IO  *iostreams.IOStreams
+	ctx context.Context
+	in  *bufio.Reader
 }
 
-// NewTerminal returns a Prompter on ios.
-func NewTerminal(ios *iostreams.IOStreams) *Terminal { return &Terminal{IO: ios} }
+// NewTerminal returns a Prompter on ios whose questions end with ctx.
+func NewTerminal(ctx context.Context, ios *iostreams.IOStreams) *Terminal {
+	return &Terminal{IO: ios, ctx: ctx}
+}
 
 // PickRole implements Prompter with a huh select.
 func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error) {
@@ -61,7 +67,10 @@ func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (
 		sel.Height(16) // scrolls; the filter narrows long lists
 	}
 	form := huh.NewForm(huh.NewGroup(sel)).WithInput(t.IO.In).WithOutput(t.IO.ErrOut).WithShowHelp(false)
-	if err := form.Run(); err != nil {
+	if err := form.RunWithContext(t.ctx); err != nil {
+		if t.ctx.Err() != nil {
+			return assertion.Role{}, t.ctx.Err()
+		}
 		if errors.Is(err, huh.ErrUserAborted) {
 			return assertion.Role{}, ErrCancelled
 		}
@@ -76,10 +85,18 @@ func (t *Terminal) Secret(prompt string) (string, error) {
 	if t.IO.InFile == nil {
 		return "", errors.New("no terminal to read from")
 	}
+	fd := int(t.IO.InFile.Fd())
 	fmt.Fprint(t.IO.ErrOut, prompt)
-	b, err := term.ReadPassword(int(t.IO.InFile.Fd()))
-	fmt.Fprintln(t.IO.ErrOut)
+	defer fmt.Fprintln(t.IO.ErrOut)
+	state, _ := term.GetState(fd)
+	b, err := await(t.ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
+	if t.ctx.Err() != nil && state != nil {
+		_ = term.Restore(fd, state) // the abandoned read turned echo off
+	}
 	if err != nil {
+		if t.ctx.Err() != nil {
+			return "", t.ctx.Err()
+		}
 		return "", fmt.Errorf("reading from the terminal: %w", err)
 	}
 	return strings.TrimSpace(string(b)), nil
@@ -91,11 +108,35 @@ func (t *Terminal) Line(prompt string) (string, error) {
 	if t.in == nil {
 		t.in = bufio.NewReader(t.IO.In)
 	}
-	line, err := t.in.ReadString('\n')
+	line, err := await(t.ctx, func() (string, error) { return t.in.ReadString('\n') })
+	if t.ctx.Err() != nil {
+		return "", t.ctx.Err()
+	}
 	if err != nil && line == "" {
 		return "", fmt.Errorf("reading from the terminal: %w", err)
 	}
 	return strings.TrimSpace(line), nil
+}
+
+// await runs a blocking read and returns its result, or ctx's error as soon
+// as ctx ends; the abandoned read ends with the process.
+func await[T any](ctx context.Context, read func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := read()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
 }
 
 // AccountLabel is how the picker shows a role's account: "prod

@@ -3,6 +3,7 @@
 package roles
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,7 +45,7 @@ still listed, with a warning on stderr.`,
 			if runF != nil {
 				return runF(o)
 			}
-			return rolesRun(o)
+			return rolesRun(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&o.SAMLFile, "saml-file", "", "the SAMLResponse file, or - for stdin")
@@ -53,7 +54,7 @@ still listed, with a warning on stderr.`,
 	return cmd
 }
 
-func rolesRun(o *Options) error {
+func rolesRun(ctx context.Context, o *Options) error {
 	if o.Output != "text" && o.Output != "json" {
 		return cmdutil.UsageErrorf("unknown --output %q; use text or json", o.Output)
 	}
@@ -65,14 +66,14 @@ func rolesRun(o *Options) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	resp, err := cmdutil.ReadSAML(o.IO, o.SAMLFile)
+	resp, err := cmdutil.ReadSAML(ctx, o.IO, o.SAMLFile)
 	if err != nil {
 		return err
 	}
 	if err := resp.Check(o.Now()); errors.Is(err, assertion.ErrExpired) {
 		fmt.Fprintf(o.IO.ErrOut, "samlgo: warning: %v\n", err)
 	} else if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", cmdutil.SAMLName(o.SAMLFile), err)
 	}
 	aliases := assertion.Aliases(acct.Aliases)
 	roles := assertion.SortByAccount(resp.Roles, aliases)

@@ -1,6 +1,7 @@
 package roles
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func TestRolesText(t *testing.T) {
 		Config: func() (*config.Config, error) {
 			return &config.Config{Accounts: map[string]config.Account{"corp": {Aliases: map[string]string{"210987654321": "dev"}}}}, nil
 		}}
-	if err := rolesRun(o); err != nil {
+	if err := rolesRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -37,7 +38,7 @@ func TestRolesJSONAndExpired(t *testing.T) {
 	ios, _, out, errOut := iostreams.Test()
 	file := samltest.File(t, idp.ResponseOptions{Roles: []string{admin}, Now: time.Now().Add(-time.Hour)})
 	o := &Options{IO: ios, Now: time.Now, Output: "json", SAMLFile: file, Config: func() (*config.Config, error) { return &config.Config{}, nil }}
-	if err := rolesRun(o); err != nil {
+	if err := rolesRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	var got []map[string]string
@@ -59,7 +60,7 @@ func TestRolesBadInput(t *testing.T) {
 			ios, _, out, _ := iostreams.Test()
 			o.IO, o.Now = ios, time.Now
 			o.Config = func() (*config.Config, error) { return &config.Config{}, nil }
-			err := rolesRun(o)
+			err := rolesRun(context.Background(), o)
 			if code, _ := cmdutil.Classify(err); code != cmdutil.ExitUsage || out.Len() != 0 {
 				t.Fatalf("err = %v (exit %d), stdout %q", err, code, out)
 			}

@@ -28,7 +28,7 @@ func Main() int {
 	ios := iostreams.System()
 	ctx, sig := signalContext(context.Background())
 	defer sig.stop()
-	code := Run(ctx, cmdutil.New(ios), os.Args[1:])
+	code := Run(ctx, cmdutil.New(ctx, ios), os.Args[1:])
 	if code != cmdutil.ExitOK && sig.received() == syscall.SIGTERM {
 		return cmdutil.ExitTerminated
 	}

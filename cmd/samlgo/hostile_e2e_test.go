@@ -318,6 +318,14 @@ func TestHostileSTSValues(t *testing.T) {
 			if got := readFile(t, w.creds); got != before {
 				t.Errorf("credentials changed:\n%s", got)
 			}
+			// Regression: only the profile writer checked the values, so
+			// --format env and json printed them into the person's shell.
+			for _, format := range []string{"env", "json"} {
+				r := w.run("", "login", "--saml-file", f, "--format", format)
+				if r.code != 1 || r.stdout != "" || strings.Contains(r.stderr, "EVIL") {
+					t.Errorf("--format %s: exit %d, stdout %q, stderr %q", format, r.code, r.stdout, r.stderr)
+				}
+			}
 		})
 	}
 }

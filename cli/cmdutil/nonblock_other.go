@@ -1,0 +1,5 @@
+//go:build !unix
+
+package cmdutil
+
+const nonBlock = 0
