@@ -13,11 +13,14 @@ FUZZ_TARGETS := \
 
 all: build
 
+# samlgo, and beside it samlgo-credential-process: the cached
+# credential_process answer without samlgo's start-up cost.
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/samlgo
+	$(GO) build -trimpath -ldflags '-s -w' -o $(dir $(BIN))samlgo-credential-process ./cmd/samlgo-credential-process
 
 install:
-	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/samlgo
+	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/samlgo ./cmd/samlgo-credential-process
 
 # Everything: installs what the tests need (scripts/test-deps.sh), then
 # vet, formatting, unit and end-to-end tests, then each fuzz target for

@@ -43,3 +43,15 @@ func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
+
+// ControllingTerminal returns streams on /dev/tty, for a command whose
+// stdin and stdout belong to another program (credential_process): data
+// still goes to its stdout, questions to the person's terminal. Without a
+// terminal, the streams cannot prompt; close is a no-op then.
+func ControllingTerminal(out io.Writer) (s *IOStreams, close func()) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return &IOStreams{In: bytes.NewReader(nil), Out: out, ErrOut: io.Discard}, func() {}
+	}
+	return &IOStreams{In: tty, Out: out, ErrOut: tty, InTTY: true, ErrTTY: true, InFile: tty}, func() { tty.Close() }
+}

@@ -14,6 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/configureprofile"
+	"github.com/samlgo/samlgo/cli/credentialprocess"
+	"github.com/samlgo/samlgo/cli/serve"
 	"github.com/samlgo/samlgo/cli/demo"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
@@ -86,6 +89,9 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		inspect.NewCmdInspect(f, nil),
 		demo.NewCmdDemo(f),
 		version.NewCmdVersion(f),
+		credentialprocess.NewCmdCredentialProcess(f, nil),
+		configureprofile.NewCmdConfigureProfile(f, nil),
+		serve.NewCmdServe(f, nil),
 	)
 	return root
 }

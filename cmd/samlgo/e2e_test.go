@@ -27,7 +27,7 @@ import (
 	"github.com/samlgo/samlgo/sts"
 )
 
-var samlgoBin string
+var samlgoBin, fastBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "samlgo-e2e-")
@@ -38,6 +38,13 @@ func TestMain(m *testing.M) {
 	samlgoBin = filepath.Join(dir, "samlgo")
 	if out, err := exec.Command("go", "build", "-o", samlgoBin, ".").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building samlgo: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	// The fast credential_process program, installed beside samlgo as
+	// make install does.
+	fastBin = filepath.Join(dir, "samlgo-credential-process")
+	if out, err := exec.Command("go", "build", "-o", fastBin, "../samlgo-credential-process").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building samlgo-credential-process: %v\n%s", err, out)
 		os.Exit(1)
 	}
 	code := m.Run()

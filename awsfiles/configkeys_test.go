@@ -1,0 +1,37 @@
+package awsfiles
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestSetConfigKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	before := "# mine\n[profile other]\nregion = eu-west-1\n\n[profile p]\nregion = us-east-1\ncredential_process = old\n"
+	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetConfigKeys(context.Background(), path, "p", [][2]string{{"credential_process", "/bin/samlgo credential-process --account a --role 'R x'"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := "# mine\n[profile other]\nregion = eu-west-1\n\n[profile p]\nregion = us-east-1\ncredential_process = /bin/samlgo credential-process --account a --role 'R x'\n"
+	if b, _ := os.ReadFile(path); string(b) != want {
+		t.Errorf("config =\n%s\nwant\n%s", b, want)
+	}
+	if v, ok, err := ConfigValue(path, "p", "region"); v != "us-east-1" || !ok || err != nil {
+		t.Errorf("ConfigValue = %q, %v, %v", v, ok, err)
+	}
+	if err := SetConfigKeys(context.Background(), path, "new", [][2]string{{"credential_process", "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, _ := ConfigValue(path, "new", "credential_process"); v != "x" || !ok {
+		t.Errorf("new profile = %q, %v", v, ok)
+	}
+	for _, bad := range [][2]string{{"Bad-Key", "x"}, {"k", "a\nb"}, {"k", ""}, {"k", " x"}} {
+		if err := SetConfigKeys(context.Background(), path, "p", [][2]string{bad}); err == nil {
+			t.Errorf("SetConfigKeys(%q) = nil", bad)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+// Package configureprofile is the samlgo configure-profile command: it
+// writes the credential_process line of a profile into ~/.aws/config.
+package configureprofile
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/config"
+)
+
+// Options are configure-profile's arguments and dependencies.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+	// Executable is the running samlgo (os.Executable).
+	Executable func() (string, error)
+	// ConfigPath is samlgo's --config when it was given, so the line
+	// carries it.
+	ConfigPath string
+
+	Profile string
+	Account string
+	Role    string
+	Region  string
+	// CredentialsFile is the shared credentials file to check for keys
+	// that would shadow the line; ConfigFile the config file written.
+	CredentialsFile, ConfigFile string
+}
+
+// NewCmdConfigureProfile builds the command; runF replaces
+// configureProfileRun in tests of the flag wiring.
+func NewCmdConfigureProfile(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Executable: os.Executable}
+	cmd := &cobra.Command{
+		Use:   "configure-profile PROFILE --account ACCOUNT --role ROLE",
+		Short: "Write a profile's credential_process line into ~/.aws/config",
+		Long: `configure-profile makes PROFILE in ~/.aws/config (or $AWS_CONFIG_FILE) get its
+credentials from samlgo: it writes the credential_process line with samlgo's
+absolute path, so the AWS CLI and every SDK sign in through your IdP when
+they need to, and share one cached sign-in. Nothing else in the file
+changes. The fast samlgo-credential-process program is used when it is
+installed beside samlgo.`,
+		Example: `  samlgo configure-profile corp-admin --account corp --role Admin
+  aws s3 ls --profile corp-admin`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Profile = args[0]
+			opts.Config, opts.ConfigPath = f.Config, f.ConfigPath
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return configureProfileRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Account, "account", "", "account from the config file (default: default_account)")
+	cmd.Flags().StringVar(&opts.Role, "role", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob matching one role")
+	cmd.Flags().StringVar(&opts.Region, "region", "", "region for the profile (default: the account's region)")
+	cmd.Flags().StringVar(&opts.CredentialsFile, "credentials-file", "", "credentials file (default $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
+	return cmd
+}
+
+func configureProfileRun(ctx context.Context, opts *Options) error {
+	if err := awsfiles.ValidProfileName(opts.Profile); err != nil {
+		return cmdutil.UsageErrorf("profile: %w", err)
+	}
+	if opts.Role == "" {
+		return cmdutil.UsageErrorf("--role is required: credential_process cannot ask which role")
+	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	acct, acctName, err := cfg.Account(opts.Account)
+	if err != nil {
+		return cmdutil.UsageError(err)
+	}
+	if acctName == "" {
+		return cmdutil.UsageErrorf("no account: pass --account, or set default_account in the config")
+	}
+	region := cmdutil.First(opts.Region, acct.Region)
+	if err := cmdutil.CheckRegion("--region", region); err != nil {
+		return err
+	}
+	line, err := opts.commandLine(acctName)
+	if err != nil {
+		return err
+	}
+	cfgPath, err := awsfiles.ConfigPath(opts.ConfigFile)
+	if err != nil {
+		return err
+	}
+	keys := [][2]string{{"credential_process", line}}
+	if region != "" {
+		keys = append(keys, [2]string{"region", region})
+	}
+	if err := awsfiles.SetConfigKeys(ctx, cfgPath, opts.Profile, keys); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "samlgo: profile %q in %s: credential_process = %s\n", opts.Profile, cfgPath, line)
+	if region == "" {
+		if v, ok, _ := awsfiles.ConfigValue(cfgPath, opts.Profile, "region"); !ok || v == "" {
+			fmt.Fprintf(opts.IO.ErrOut, "samlgo: warning: profile %q has no region; the AWS CLI will ask for one: pass --region, or set region in the account's config\n", opts.Profile)
+		}
+	}
+	// Keys stored under the same name in the credentials file come first
+	// in the AWS CLI's chain: the line would never run.
+	if credPath, err := awsfiles.CredentialsPath(opts.CredentialsFile); err == nil {
+		if _, err := awsfiles.ReadCredentials(credPath, opts.Profile); err == nil {
+			fmt.Fprintf(opts.IO.ErrOut, "samlgo: warning: %s also has keys for profile %q; the AWS CLI uses those first, so remove them for credential_process to run\n", credPath, opts.Profile)
+		}
+	}
+	return nil
+}
+
+// commandLine is the credential_process value: the fast program when it
+// is installed beside samlgo, else samlgo credential-process; absolute
+// paths, quoted for botocore's shell-style split.
+func (opts *Options) commandLine(acctName string) (string, error) {
+	exe, err := opts.Executable()
+	if err != nil {
+		return "", fmt.Errorf("finding samlgo's own path: %w", err)
+	}
+	if abs, err := filepath.Abs(exe); err == nil {
+		exe = abs
+	}
+	words := []string{exe, "credential-process"}
+	fast := filepath.Join(filepath.Dir(exe), "samlgo-credential-process")
+	if st, err := os.Stat(fast); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+		words = []string{fast}
+	}
+	if opts.ConfigPath != "" {
+		abs, err := filepath.Abs(opts.ConfigPath)
+		if err != nil {
+			return "", err
+		}
+		words = append(words, "--config", abs)
+	}
+	words = append(words, "--account", acctName, "--role", opts.Role)
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = shellQuote(w)
+	}
+	return strings.Join(quoted, " "), nil
+}
+
+// shellQuote quotes a word for a POSIX shell-style split (botocore splits
+// credential_process with shlex) when it holds anything beyond the safe
+// characters.
+func shellQuote(w string) string {
+	if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'"'"'`) + "'"
+}

@@ -1,0 +1,126 @@
+// Package credcache keeps credential_process documents in a private cache,
+// one small file per account and role, so a cached call reads one file.
+//
+// It imports only the standard library: the small samlgo-credential-process
+// program links it, and its start-up cost is the cached call's.
+package credcache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// RefreshBefore is how long before expiry a cached document is renewed:
+// the caller (an SDK, the AWS CLI) must get credentials that stay valid
+// while it works.
+const RefreshBefore = 5 * time.Minute
+
+// maxDocument bounds a cache file; a credential_process document is a few
+// kilobytes.
+const maxDocument = 64 << 10
+
+// Dir is the cache directory under the user cache directory.
+func Dir(userCacheDir string) string {
+	return filepath.Join(userCacheDir, "samlgo", "credential-process")
+}
+
+// Entry is the cache file of one account and role.
+type Entry struct {
+	// Path is the document's file; the lock file is Path + ".lock".
+	Path string
+}
+
+// For returns the entry of an account and role selector under dir. The
+// name is a hash, so any account or role spelling makes a safe file name.
+func For(dir, account, role string) Entry {
+	sum := sha256.Sum256([]byte(account + "\x00" + role))
+	return Entry{Path: filepath.Join(dir, hex.EncodeToString(sum[:16])+".json")}
+}
+
+// LockPath is the file whose flock makes one process refresh at a time.
+func (e Entry) LockPath() string { return e.Path + ".lock" }
+
+// document is what a cached file must hold to be served: the
+// credential_process Version 1 fields that matter.
+type document struct {
+	Version         int
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string
+	Expiration      time.Time
+}
+
+// Fresh returns the cached document when it is valid for more than
+// RefreshBefore after now, and ok false otherwise (missing, unreadable,
+// malformed, expiring). A file that is not a regular file, or not the
+// caller's own private file, is never served.
+func (e Entry) Fresh(now time.Time) (doc []byte, ok bool) {
+	f, err := os.OpenFile(e.Path, os.O_RDONLY|noFollow, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o077 != 0 || st.Size() > maxDocument || !ownedByMe(st) {
+		return nil, false
+	}
+	b := make([]byte, st.Size())
+	if n, err := f.ReadAt(b, 0); n != len(b) || (err != nil && n != len(b)) {
+		return nil, false
+	}
+	var d document
+	if json.Unmarshal(b, &d) != nil || d.Version != 1 || d.AccessKeyID == "" || d.SecretAccessKey == "" {
+		return nil, false
+	}
+	if !d.Expiration.After(now.Add(RefreshBefore)) {
+		return nil, false
+	}
+	return b, true
+}
+
+// Store writes a credential_process document atomically (a private
+// temporary file, synced, renamed over the entry), mode 0600 in a 0700
+// directory. The caller holds the entry's lock.
+func (e Entry) Store(doc []byte) error {
+	dir := filepath.Dir(e.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating the credential cache %q: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("securing the credential cache %q: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing the credential cache: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	if _, err := tmp.Write(doc); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing the credential cache: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing the credential cache: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing the credential cache: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), e.Path); err != nil {
+		return fmt.Errorf("writing the credential cache: %w", err)
+	}
+	return nil
+}
+
+// Remove drops the entry (credentials STS or the caller found bad).
+func (e Entry) Remove() error {
+	if err := os.Remove(e.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
