@@ -16,12 +16,12 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/configureprofile"
 	"github.com/samlgo/samlgo/cli/credentialprocess"
-	"github.com/samlgo/samlgo/cli/serve"
 	"github.com/samlgo/samlgo/cli/demo"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
 	"github.com/samlgo/samlgo/cli/roles"
+	"github.com/samlgo/samlgo/cli/serve"
 	"github.com/samlgo/samlgo/cli/version"
 )
 

@@ -195,4 +195,3 @@ func storedProfile(path, profile string, now time.Time) (creds.Credentials, erro
 	}
 	return c, nil
 }
-
