@@ -44,11 +44,14 @@ fuzz:
 	done
 
 # Micro-benchmarks; whole processes: samlgo login --saml-file against the
-# AWS CLI recipe it replaces, on the same local STS emulator; then a headless
+# AWS CLI recipe it replaces, on the same local STS emulator; samlgo's bare
+# start and a cached credential_process call (median-ms, peak-MiB) next to
+# aws configure export-credentials on the same profile; then a headless
 # browser login split into phases, next to Chrome alone on the same pages.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./assertion ./awsfiles
 	$(GO) test -run '^$$' -bench 'LoginProcess|AWSCLIRecipe' -benchtime 20x ./cmd/samlgo
+	$(GO) test -run '^$$' -bench 'PeakFloor|Version|CredentialProcessCached|AWSExportCredentials' -benchtime 30x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'HeadlessLogin|ChromeAlone' -benchtime 10x -count 3 ./cli/demo
 
 lint:

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/internal/idp"
 )
 
@@ -71,4 +76,109 @@ func benchAssertion(b *testing.B, w *world) string {
 		b.Fatal(err)
 	}
 	return p
+}
+
+// benchProcess runs argv once per iteration as a whole process and reports
+// the median wall time and the median peak resident memory of five more
+// runs started through internal/peakrss (see there why; its floor, the
+// figure for /bin/true, is reported by BenchmarkPeakFloor).
+func benchProcess(b *testing.B, env []string, argv ...string) {
+	b.Helper()
+	var walls []time.Duration
+	for b.Loop() {
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Env = env
+		t0 := time.Now()
+		out, err := cmd.Output()
+		walls = append(walls, time.Since(t0))
+		if err != nil || len(out) == 0 {
+			b.Fatalf("%s: %v %s", argv[0], err, out)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(walls)
+	b.ReportMetric(float64(walls[len(walls)/2].Microseconds())/1000, "median-ms")
+	b.ReportMetric(peakMiB(b, env, argv...), "peak-MiB")
+}
+
+// peakMiB is the median peak resident memory of five runs of argv.
+func peakMiB(b *testing.B, env []string, argv ...string) float64 {
+	var peaks []int
+	for range 5 {
+		cmd := exec.Command(peakrssBin, argv...)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("peakrss %s: %v %s", argv[0], err, stderr.String())
+		}
+		var kib int
+		if _, err := fmt.Sscanf(stderr.String()[strings.LastIndex(stderr.String(), "peak-kib "):], "peak-kib %d", &kib); err != nil {
+			b.Fatalf("peakrss said %q", stderr.String())
+		}
+		peaks = append(peaks, kib)
+	}
+	slices.Sort(peaks)
+	return float64(peaks[len(peaks)/2]) / 1024
+}
+
+// BenchmarkPeakFloor is the floor of the peak-MiB figures: /bin/true
+// started the same way.
+func BenchmarkPeakFloor(b *testing.B) {
+	for b.Loop() {
+	}
+	b.ReportMetric(peakMiB(b, nil, "/bin/true"), "peak-MiB")
+}
+
+// cachedProfile logs in once, leaves a fresh credential_process document
+// in the cache for account corp and role Admin (as a first
+// credential-process call would), and points profile "cached" at the fast
+// program.
+func cachedProfile(b *testing.B) *world {
+	w := newWorld(b)
+	w.write(".config/samlgo/config.toml", "default_account = \"corp\"\n[accounts.corp]\nurl = \"https://idp.example.test/sso\"\nregion = \"us-east-1\"\n")
+	f := benchAssertion(b, w)
+	r := w.run("", "login", "--saml-file", f, "--role", adminA, "--format", "json")
+	if r.code != 0 {
+		b.Fatalf("login: %s", r.stderr)
+	}
+	w.write(".cache/samlgo/credential-process/"+filepath.Base(cacheEntry(w, "corp", "Admin")), r.stdout)
+	if err := os.Chmod(cacheEntry(w, "corp", "Admin"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if r := w.run("", "configure-profile", "cached", "--account", "corp", "--role", "Admin"); r.code != 0 {
+		b.Fatalf("configure-profile: %s", r.stderr)
+	}
+	return w
+}
+
+func cacheEntry(w *world, account, role string) string {
+	return credcache.For(credcache.Dir(filepath.Join(w.home, ".cache")), account, role).Path
+}
+
+// BenchmarkCredentialProcessCached is a cached credential_process call as
+// the AWS CLI makes it: the fast samlgo-credential-process program.
+func BenchmarkCredentialProcessCached(b *testing.B) {
+	w := cachedProfile(b)
+	benchProcess(b, w.env(), fastBin, "--account", "corp", "--role", "Admin")
+}
+
+// BenchmarkCredentialProcessCachedSamlgo is the same cached answer from
+// samlgo itself, start-up included.
+func BenchmarkCredentialProcessCachedSamlgo(b *testing.B) {
+	w := cachedProfile(b)
+	benchProcess(b, w.env(), samlgoBin, "credential-process", "--account", "corp", "--role", "Admin")
+}
+
+// BenchmarkAWSExportCredentials is the AWS CLI v2 reading the same profile:
+// aws configure export-credentials runs the credential_process line.
+func BenchmarkAWSExportCredentials(b *testing.B) {
+	w := cachedProfile(b)
+	benchProcess(b, append(w.env(), "PATH=/usr/bin:/bin"), awsCLI(b), "configure", "export-credentials", "--profile", "cached")
+}
+
+// BenchmarkVersion is samlgo's bare start: a command that does nothing else.
+func BenchmarkVersion(b *testing.B) {
+	w := newWorld(b)
+	benchProcess(b, w.env(), samlgoBin, "version")
 }

@@ -27,7 +27,7 @@ import (
 	"github.com/samlgo/samlgo/sts"
 )
 
-var samlgoBin, fastBin string
+var samlgoBin, fastBin, peakrssBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "samlgo-e2e-")
@@ -42,6 +42,11 @@ func TestMain(m *testing.M) {
 	}
 	// The fast credential_process program, installed beside samlgo as
 	// make install does.
+	peakrssBin = filepath.Join(dir, "peakrss")
+	if out, err := exec.Command("go", "build", "-o", peakrssBin, "../../internal/peakrss").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building peakrss: %v\n%s", err, out)
+		os.Exit(1)
+	}
 	fastBin = filepath.Join(dir, "samlgo-credential-process")
 	if out, err := exec.Command("go", "build", "-o", fastBin, "../samlgo-credential-process").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building samlgo-credential-process: %v\n%s", err, out)
