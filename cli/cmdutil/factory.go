@@ -57,3 +57,22 @@ func (f *Factory) Config() (*config.Config, error) {
 	f.Log.Debug("config loaded", "path", path, "accounts", len(c.Accounts))
 	return c, nil
 }
+
+// Account reads samlgo's config and picks an account: name, else the
+// config's default_account. A name that is not configured is a usage
+// error; so is no account at all when required (a command that cannot
+// work without one).
+func Account(load func() (*config.Config, error), name string, required bool) (*config.Config, config.Account, string, error) {
+	cfg, err := load()
+	if err != nil {
+		return nil, config.Account{}, "", err
+	}
+	acct, acctName, err := cfg.Account(name)
+	if err != nil {
+		return nil, config.Account{}, "", UsageError(err)
+	}
+	if required && acctName == "" {
+		return nil, config.Account{}, "", UsageErrorf("no account: pass --account, or set default_account in the config")
+	}
+	return cfg, acct, acctName, nil
+}

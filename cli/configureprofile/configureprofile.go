@@ -75,16 +75,9 @@ func configureProfileRun(ctx context.Context, opts *Options) error {
 	if opts.Role == "" {
 		return cmdutil.UsageErrorf("--role is required: credential_process cannot ask which role")
 	}
-	cfg, err := opts.Config()
+	_, acct, acctName, err := cmdutil.Account(opts.Config, opts.Account, true)
 	if err != nil {
 		return err
-	}
-	acct, acctName, err := cfg.Account(opts.Account)
-	if err != nil {
-		return cmdutil.UsageError(err)
-	}
-	if acctName == "" {
-		return cmdutil.UsageErrorf("no account: pass --account, or set default_account in the config")
 	}
 	region := cmdutil.First(opts.Region, acct.Region)
 	if err := cmdutil.CheckRegion("--region", region); err != nil {

@@ -83,16 +83,9 @@ func credentialProcessRun(ctx context.Context, opts *Options) error {
 	if opts.Role == "" {
 		return cmdutil.UsageErrorf("--role is required: credential_process cannot ask which role")
 	}
-	cfg, err := opts.Config()
+	cfg, acct, acctName, err := cmdutil.Account(opts.Config, opts.Account, true)
 	if err != nil {
 		return err
-	}
-	acct, acctName, err := cfg.Account(opts.Account)
-	if err != nil {
-		return cmdutil.UsageError(err)
-	}
-	if acctName == "" {
-		return cmdutil.UsageErrorf("no account: pass --account, or set default_account in the config")
 	}
 	cache, err := opts.CacheDir()
 	if err != nil {

@@ -131,13 +131,9 @@ func loginRun(ctx context.Context, opts *Options) error {
 	if opts.AllRoles && opts.Output.Profile != "" {
 		return cmdutil.UsageErrorf("--all-roles names profiles with --profile-template, not --profile")
 	}
-	cfg, err := opts.Config()
+	cfg, acct, acctName, err := cmdutil.Account(opts.Config, opts.Account, false)
 	if err != nil {
 		return err
-	}
-	acct, acctName, err := cfg.Account(opts.Account)
-	if err != nil {
-		return cmdutil.UsageError(err)
 	}
 	duration, err := chosenDuration(opts.Duration, acct)
 	if err != nil {

@@ -156,16 +156,9 @@ func source(ctx context.Context, f *cmdutil.Factory, opts *Options) (func(contex
 		}
 		return func(context.Context) (creds.Credentials, error) { return storedProfile(path, opts.Profile, opts.Now()) }, nil
 	}
-	cfg, err := opts.Config()
+	cfg, acct, acctName, err := cmdutil.Account(opts.Config, opts.Account, true)
 	if err != nil {
 		return nil, err
-	}
-	acct, acctName, err := cfg.Account(opts.Account)
-	if err != nil {
-		return nil, cmdutil.UsageError(err)
-	}
-	if acctName == "" {
-		return nil, cmdutil.UsageErrorf("no account: pass --account, or set default_account in the config")
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {

@@ -156,7 +156,10 @@ func (w *browserWorld) startLogin(t *testing.T, args ...string) (*exec.Cmd, *byt
 	return cmd, &stderr
 }
 
-func exitCode(t *testing.T, cmd *exec.Cmd) int {
+func exitCode(t *testing.T, cmd *exec.Cmd) int { return waitExit(t, cmd, 30*time.Second) }
+
+// waitExit waits at most limit for cmd to end and returns its exit code.
+func waitExit(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -170,8 +173,8 @@ func exitCode(t *testing.T, cmd *exec.Cmd) int {
 			t.Fatal(err)
 		}
 		return 0
-	case <-time.After(30 * time.Second):
-		t.Fatal("samlgo did not exit within 30s")
+	case <-time.After(limit):
+		t.Fatalf("samlgo still running after %s", limit)
 	}
 	return -1
 }

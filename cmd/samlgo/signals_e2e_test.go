@@ -7,7 +7,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,22 +53,7 @@ func endsWith(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) int {
 	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0
-	case <-time.After(signalEnds):
-		t.Fatalf("samlgo still running %s after %v", signalEnds, sig)
-		return -1
-	}
+	return waitExit(t, cmd, signalEnds)
 }
 
 func TestSignalEndsStdinRead(t *testing.T) {
