@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/console"
 	"github.com/samlgo/samlgo/cli/demo"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
@@ -86,6 +87,7 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		inspect.NewCmdInspect(f, nil),
 		demo.NewCmdDemo(f),
 		version.NewCmdVersion(f),
+		console.NewCmdConsole(f, nil),
 	)
 	return root
 }
