@@ -16,6 +16,7 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/console"
 	"github.com/samlgo/samlgo/cli/demo"
+	"github.com/samlgo/samlgo/cli/doctor"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
@@ -88,6 +89,7 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		demo.NewCmdDemo(f),
 		version.NewCmdVersion(f),
 		console.NewCmdConsole(f, nil),
+		doctor.NewCmdDoctor(f, nil),
 	)
 	return root
 }

@@ -152,6 +152,8 @@ func errf(status int, code, format string, args ...any) *apiError {
 
 // ServeHTTP answers STS Query API requests (form-encoded POST or GET).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The emulator's clock, so clients can measure their skew against it.
+	w.Header().Set("Date", e.Now().UTC().Format(http.TimeFormat))
 	if e.serveSignin(w, r) {
 		return
 	}
