@@ -356,3 +356,18 @@ func TestConsoleDefaultProfileFromConfig(t *testing.T) {
 		t.Errorf("signed in with %s", e.signin.calls[0].keyID)
 	}
 }
+
+func TestNewCmdConsoleFlags(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
+	var got *Options
+	cmd := NewCmdConsole(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--profile", "p", "--destination", "s3", "--print", "--logout-first", "--duration", "1h", "--region", "eu-west-1", "--credentials-file", "/x"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Profile != "p" || got.Destination != "s3" || !got.Print || !got.LogoutFirst || got.Duration != "1h" || got.Region != "eu-west-1" || got.CredentialsFile != "/x" ||
+		got.Log == nil || got.Config == nil || got.Open == nil || got.Signin == nil || got.NewFederator == nil {
+		t.Errorf("options %+v", got)
+	}
+}

@@ -279,16 +279,6 @@ func checkAWSFile(name, path string, secret bool) result {
 	return ok(name, "%s parses as the AWS CLI reads it, mode %04o, readable and writable", path, st.Mode().Perm())
 }
 
-// writableDir creates and removes a file in dir.
-func writableDir(dir string) error {
-	f, err := os.CreateTemp(dir, ".samlgo-doctor-")
-	if err != nil {
-		return errors.Unwrap(err)
-	}
-	f.Close()
-	return os.Remove(f.Name())
-}
-
 func checkClock(ctx context.Context, opts *Options) result {
 	const name = "clock"
 	region := cmdutil.First(opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")

@@ -246,3 +246,20 @@ func TestAge(t *testing.T) {
 		}
 	}
 }
+
+func TestNewCmdDoctorWiring(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard(), ConfigPath: "/c.toml"}
+	var got *Options
+	cmd := NewCmdDoctor(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs(nil)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.ConfigFlag != "/c.toml" || got.Log == nil || got.RunBrowser == nil || got.ServerDate == nil || got.Timeout <= 0 {
+		t.Errorf("options %+v", got)
+	}
+	if err := cmd.Flags().Parse([]string{"extra"}); err != nil || cmd.Args(cmd, []string{"extra"}) == nil {
+		t.Error("doctor takes arguments")
+	}
+}
