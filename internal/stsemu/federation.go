@@ -70,6 +70,9 @@ type signinToken struct {
 	used    bool
 }
 
+// fedState holds each emulator's sign-in state outside the Emulator struct,
+// so that this file merges without touching New or the struct that other
+// STS actions extend; an emulator's entry lives as long as the test binary.
 var fedState sync.Map // *Emulator → *federation
 
 func (e *Emulator) fed() *federation {
