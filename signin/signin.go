@@ -116,6 +116,7 @@ func (h Hosts) Destination(dest, region string) (string, error) {
 	if u.Port() != "" || !(host == h.consoleDomain() || strings.HasSuffix(host, "."+h.consoleDomain()) && regionLabel.MatchString(strings.TrimSuffix(host, "."+h.consoleDomain()))) {
 		return "", fmt.Errorf("not on the %s console (%s)", h.Partition, h.consoleDomain())
 	}
+	u.Host = host
 	return u.String(), nil
 }
 
