@@ -60,11 +60,11 @@ type FederationCall struct {
 type federation struct {
 	mu      sync.Mutex
 	origins map[string]Origin // access key id → origin
-	tokens  map[string]signinToken
+	tokens  map[string]fedSigninToken
 	calls   []FederationCall
 }
 
-type signinToken struct {
+type fedSigninToken struct {
 	key     string
 	expires time.Time
 	used    bool
@@ -76,7 +76,7 @@ type signinToken struct {
 var fedState sync.Map // *Emulator → *federation
 
 func (e *Emulator) fed() *federation {
-	f, _ := fedState.LoadOrStore(e, &federation{origins: map[string]Origin{}, tokens: map[string]signinToken{}})
+	f, _ := fedState.LoadOrStore(e, &federation{origins: map[string]Origin{}, tokens: map[string]fedSigninToken{}})
 	return f.(*federation)
 }
 
@@ -218,7 +218,7 @@ func (e *Emulator) serveSignin(w http.ResponseWriter, r *http.Request) bool {
 	}
 	q := r.URL.Query()
 	call := FederationCall{Action: q.Get("Action")}
-	status, body := e.signin(r, q, &call)
+	status, body := e.fedSignin(r, q, &call)
 	f := e.fed()
 	f.mu.Lock()
 	call.Status = status
@@ -240,7 +240,7 @@ func (e *Emulator) serveSignin(w http.ResponseWriter, r *http.Request) bool {
 
 // signin checks one request and returns the status and the body (the
 // redirect target for 302).
-func (e *Emulator) signin(r *http.Request, q url.Values, call *FederationCall) (int, string) {
+func (e *Emulator) fedSignin(r *http.Request, q url.Values, call *FederationCall) (int, string) {
 	if r.Method != http.MethodGet {
 		return 405, "method not allowed"
 	}
@@ -252,14 +252,14 @@ func (e *Emulator) signin(r *http.Request, q url.Values, call *FederationCall) (
 		}
 		return http.StatusFound, u.String()
 	case r.URL.Path == "/federation" && call.Action == "getSigninToken":
-		return e.getSigninToken(q, call)
+		return e.fedGetSigninToken(q, call)
 	case r.URL.Path == "/federation" && call.Action == "login":
-		return e.login(q, call)
+		return e.fedLogin(q, call)
 	}
 	return 400, "unknown Action"
 }
 
-func (e *Emulator) getSigninToken(q url.Values, call *FederationCall) (int, string) {
+func (e *Emulator) fedGetSigninToken(q url.Values, call *FederationCall) (int, string) {
 	var sess map[string]any
 	if err := json.Unmarshal([]byte(q.Get("Session")), &sess); err != nil {
 		return 400, "Session is not a JSON object"
@@ -306,13 +306,13 @@ func (e *Emulator) getSigninToken(q url.Values, call *FederationCall) (int, stri
 	token := base64.RawURLEncoding.EncodeToString(b)
 	f := e.fed()
 	f.mu.Lock()
-	f.tokens[token] = signinToken{key: fields["sessionId"], expires: e.Now().Add(signinTokenLife)}
+	f.tokens[token] = fedSigninToken{key: fields["sessionId"], expires: e.Now().Add(signinTokenLife)}
 	f.mu.Unlock()
 	out, _ := json.Marshal(map[string]string{"SigninToken": token})
 	return 200, string(out)
 }
 
-func (e *Emulator) login(q url.Values, call *FederationCall) (int, string) {
+func (e *Emulator) fedLogin(q url.Values, call *FederationCall) (int, string) {
 	dest := q.Get("Destination")
 	call.Destination = dest
 	u, err := url.Parse(dest)
