@@ -37,22 +37,3 @@ func SetConfigKeys(ctx context.Context, path, profile string, keys [][2]string) 
 		return nil
 	})
 }
-
-// ConfigValue returns a profile's key from the config file at path, as
-// botocore reads it; ok is false when the file, the profile or the key is
-// missing.
-func ConfigValue(path, profile, key string) (value string, ok bool, err error) {
-	doc, _, err := load(path)
-	if err != nil {
-		return "", false, err
-	}
-	start, end, found := doc.sectionWhere(func(s string) bool {
-		p, ok := configProfile(s)
-		return ok && p == profile
-	})
-	if !found {
-		return "", false, nil
-	}
-	v, ok := doc.get(start, end, key)
-	return v, ok, nil
-}

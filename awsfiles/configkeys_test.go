@@ -20,14 +20,14 @@ func TestSetConfigKeys(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != want {
 		t.Errorf("config =\n%s\nwant\n%s", b, want)
 	}
-	if v, ok, err := ConfigValue(path, "p", "region"); v != "us-east-1" || !ok || err != nil {
-		t.Errorf("ConfigValue = %q, %v, %v", v, ok, err)
+	if v, err := ConfigValue(path, "p", "region"); v != "us-east-1" || err != nil {
+		t.Errorf("ConfigValue = %q, %v", v, err)
 	}
 	if err := SetConfigKeys(context.Background(), path, "new", [][2]string{{"credential_process", "x"}}); err != nil {
 		t.Fatal(err)
 	}
-	if v, ok, _ := ConfigValue(path, "new", "credential_process"); v != "x" || !ok {
-		t.Errorf("new profile = %q, %v", v, ok)
+	if v, _ := ConfigValue(path, "new", "credential_process"); v != "x" {
+		t.Errorf("new profile = %q", v)
 	}
 	for _, bad := range [][2]string{{"Bad-Key", "x"}, {"k", "a\nb"}, {"k", ""}, {"k", " x"}} {
 		if err := SetConfigKeys(context.Background(), path, "p", [][2]string{bad}); err == nil {

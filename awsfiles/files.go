@@ -252,6 +252,17 @@ func readRegular(path, real string) ([]byte, fs.FileMode, error) {
 // creds.Credentials.Validate are refused before anything is touched, so no
 // endpoint can inject a section into the file.
 func WriteCredentials(ctx context.Context, path string, profiles []Profile) error {
+	return WriteCredentialsOrigin(ctx, path, profiles, "")
+}
+
+// WriteCredentialsOrigin is WriteCredentials that also records in each
+// profile how its credentials were made (KeyOrigin); an empty origin
+// removes a stale one, so a recorded origin always belongs to the keys
+// beside it when samlgo wrote them.
+func WriteCredentialsOrigin(ctx context.Context, path string, profiles []Profile, origin Origin) error {
+	if !originPattern.MatchString(string(origin)) {
+		return fmt.Errorf("origin %q is not a word", origin)
+	}
 	names := make([]string, len(profiles))
 	for i, p := range profiles {
 		if err := ValidProfileName(p.Name); err != nil {
@@ -269,12 +280,19 @@ func WriteCredentials(ctx context.Context, path string, profiles []Profile) erro
 		for _, p := range profiles {
 			c := p.Credentials
 			start, end, ok := doc.section(p.Name)
-			doc.update(start, end, ok, p.Name, []keyValue{
+			set := []keyValue{
 				{KeyAccessKeyID, c.AccessKeyID},
 				{KeySecretAccessKey, c.SecretAccessKey},
 				{KeySessionToken, c.SessionToken},
 				{KeyExpires, c.Expiration.UTC().Format(time.RFC3339)},
-			}, []string{KeySecurityToken}, false)
+			}
+			remove := []string{KeySecurityToken}
+			if origin != "" {
+				set = append(set, keyValue{KeyOrigin, string(origin)})
+			} else {
+				remove = append(remove, KeyOrigin)
+			}
+			doc.update(start, end, ok, p.Name, set, remove, false)
 		}
 		return nil
 	})

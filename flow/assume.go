@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -38,7 +39,7 @@ func (l *Login) assume(ctx context.Context, resp *assertion.Response, p *Plan) (
 		if region == "" {
 			region = sts.RegionFor(r.Partition)
 		}
-		items[i] = Issued{Profile: p.Profiles[i], RoleARN: r.RoleARN, Region: region}
+		items[i] = Issued{Profile: p.Profiles[i], RoleARN: r.RoleARN, Region: region, Origin: awsfiles.OriginSAML}
 		if clients[region] != nil {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/assertion"
+	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -42,6 +43,8 @@ type Issued struct {
 	// Region is the STS region, written to the profile's config.
 	Region string
 	Creds  creds.Credentials
+	// Origin is how the credentials were made, recorded with a profile.
+	Origin awsfiles.Origin
 }
 
 // Sink delivers credentials: to the AWS files, or as export lines or JSON.

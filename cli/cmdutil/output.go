@@ -118,10 +118,14 @@ func (o *Output) Deliver(ctx context.Context, items []flow.Issued) error {
 		return err
 	}
 	profiles := make([]awsfiles.Profile, len(items))
+	origin := items[0].Origin
 	for i, it := range items {
 		profiles[i] = awsfiles.Profile{Name: it.Profile, Credentials: it.Creds}
+		if it.Origin != origin {
+			origin = "" // one write records one origin; mixed ones are unknown
+		}
 	}
-	if err := awsfiles.WriteCredentials(ctx, credPath, profiles); err != nil {
+	if err := awsfiles.WriteCredentialsOrigin(ctx, credPath, profiles, origin); err != nil {
 		return err
 	}
 	for _, it := range items {

@@ -100,7 +100,7 @@ func configureProfileRun(ctx context.Context, opts *Options) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "samlgo: profile %q in %s: credential_process = %s\n", opts.Profile, cfgPath, line)
 	if region == "" {
-		if v, ok, _ := awsfiles.ConfigValue(cfgPath, opts.Profile, "region"); !ok || v == "" {
+		if v, _ := awsfiles.ConfigValue(cfgPath, opts.Profile, "region"); v == "" {
 			fmt.Fprintf(opts.IO.ErrOut, "samlgo: warning: profile %q has no region; the AWS CLI will ask for one: pass --region, or set region in the account's config\n", opts.Profile)
 		}
 	}

@@ -15,8 +15,10 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/configureprofile"
+	"github.com/samlgo/samlgo/cli/console"
 	"github.com/samlgo/samlgo/cli/credentialprocess"
 	"github.com/samlgo/samlgo/cli/demo"
+	"github.com/samlgo/samlgo/cli/doctor"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
@@ -92,6 +94,8 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		credentialprocess.NewCmdCredentialProcess(f, nil),
 		configureprofile.NewCmdConfigureProfile(f, nil),
 		serve.NewCmdServe(f, nil),
+		console.NewCmdConsole(f, nil),
+		doctor.NewCmdDoctor(f, nil),
 	)
 	return root
 }

@@ -149,6 +149,7 @@ func (e *Emulator) assumeRoleWithSAML(form url.Values) (any, error) {
 		return nil, errf(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML")
 	}
 	c, user := e.issue(partition, account, roleName, sessionName, d)
+	e.setOrigin(c.AccessKeyID, OriginSAML)
 	out := &AssumeRoleWithSAMLResponse{Xmlns: xmlns}
 	out.Result.Credentials, out.Result.AssumedRoleUser = c, user
 	out.Result.Audience = resp.Destination

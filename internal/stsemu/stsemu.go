@@ -152,6 +152,11 @@ func errf(status int, code, format string, args ...any) *apiError {
 
 // ServeHTTP answers STS Query API requests (form-encoded POST or GET).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The emulator's clock, so clients can measure their skew against it.
+	w.Header().Set("Date", e.Now().UTC().Format(http.TimeFormat))
+	if e.serveSignin(w, r) {
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -173,6 +178,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			result, err = e.assumeRoleWithSAML(form)
 		case "GetCallerIdentity":
 			result, err = e.getCallerIdentity(r, body)
+		case "GetFederationToken":
+			result, err = e.fedGetFederationToken(r, body, form)
 		default:
 			err = errf(400, "InvalidAction", "Could not find operation %s for version %s", call.Action, form.Get("Version"))
 		}
