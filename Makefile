@@ -7,7 +7,8 @@ FUZZTIME  ?= 10s
 # Every fuzz target, as package:Target.
 FUZZ_TARGETS := \
 	./assertion:FuzzParse ./assertion:FuzzParseRole ./assertion:FuzzSelect \
-	./awsfiles:FuzzDocument ./awsfiles:FuzzConfigProfile ./config:FuzzParse
+	./awsfiles:FuzzDocument ./awsfiles:FuzzConfigProfile ./config:FuzzParse \
+	./signin:FuzzParseTokenResponse ./signin:FuzzDestination
 
 .PHONY: all build install test test-deps unit fuzz bench lint demo clean
 
