@@ -237,7 +237,7 @@ func TestStallAndTimeout(t *testing.T) {
 		var calls int32
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		_, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL("via=never"), StallAfter: 5 * time.Second,
+		_, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL("via=never"), StallAfter: 10 * time.Second,
 			Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}})
 		var se *StallError
 		if !errors.As(err, &se) || !strings.Contains(se.URL, "/sso/aws") || se.Screenshot == "" {
