@@ -13,13 +13,21 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/samlgo/samlgo/cli/assumerole"
 	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/decodemessage"
 	"github.com/samlgo/samlgo/cli/demo"
+	"github.com/samlgo/samlgo/cli/env"
+	samlgoexec "github.com/samlgo/samlgo/cli/exec"
+	"github.com/samlgo/samlgo/cli/federationtoken"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
 	"github.com/samlgo/samlgo/cli/roles"
+	"github.com/samlgo/samlgo/cli/sessiontoken"
 	"github.com/samlgo/samlgo/cli/version"
+	"github.com/samlgo/samlgo/cli/webidentity"
+	"github.com/samlgo/samlgo/cli/whoami"
 )
 
 // Main runs samlgo with the process's arguments and streams and returns
@@ -29,7 +37,7 @@ func Main() int {
 	ctx, sig := signalContext(context.Background())
 	defer sig.stop()
 	code := Run(ctx, cmdutil.New(ios), os.Args[1:])
-	if code != cmdutil.ExitOK && sig.received() == syscall.SIGTERM {
+	if code == cmdutil.ExitCancelled && sig.received() == syscall.SIGTERM {
 		return cmdutil.ExitTerminated
 	}
 	return code
@@ -46,6 +54,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
+	}
+	var child *cmdutil.ChildExitError
+	if errors.As(err, &child) {
+		return child.Code // exec: the child's code, Ctrl-C or not, and no message
 	}
 	if ctx.Err() != nil {
 		err = cmdutil.ErrCancelled // Ctrl-C: whatever broke after it does not matter
@@ -86,6 +98,14 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		inspect.NewCmdInspect(f, nil),
 		demo.NewCmdDemo(f),
 		version.NewCmdVersion(f),
+		assumerole.NewCmdAssumeRole(f, nil),
+		webidentity.NewCmdWebIdentity(f, nil),
+		sessiontoken.NewCmdSessionToken(f, nil),
+		federationtoken.NewCmdFederationToken(f, nil),
+		decodemessage.NewCmdDecodeMessage(f, nil),
+		whoami.NewCmdWhoami(f, nil),
+		env.NewCmdEnv(f, nil),
+		samlgoexec.NewCmdExec(f, nil),
 	)
 	return root
 }
