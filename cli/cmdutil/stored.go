@@ -11,7 +11,9 @@ import (
 // (exec): samlgo exits with Code and prints nothing of its own.
 type ChildExitError struct{ Code int }
 
-func (e *ChildExitError) Error() string { return fmt.Sprintf("the command exited with code %d", e.Code) }
+func (e *ChildExitError) Error() string {
+	return fmt.Sprintf("the command exited with code %d", e.Code)
+}
 
 // ProfileFor names the profile env and exec use: --profile, else
 // SAMLGO_PROFILE (inside an exec, the same profile again), else

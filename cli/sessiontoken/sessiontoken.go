@@ -181,4 +181,3 @@ func durationRefusal(err error, d time.Duration) error {
 	}
 	return err
 }
-
