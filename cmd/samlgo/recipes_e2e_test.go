@@ -590,4 +590,3 @@ func TestRecipesAgainstMoto(t *testing.T) {
 		t.Errorf("whoami against moto: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }
-
