@@ -142,6 +142,7 @@ func assumeRoleRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	r.NewSTS, r.Now, r.RunProcess = opts.NewSTS, opts.Now, opts.RunProcess
+	r.DefaultRegion = cmdutil.First(opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"))
 	r.MFACode = cmdutil.MFACode(opts.IO, opts.Prompter, opts.AskTTY, opts.MFACode, "--mfa-code")
 	r.Notify = func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", msg) }
 	if opts.Cache != nil {
@@ -159,9 +160,6 @@ func assumeRoleRun(ctx context.Context, opts *Options) error {
 	if defaulted && sink.Format() == cmdutil.FormatProfile {
 		fmt.Fprintf(opts.IO.ErrOut, "samlgo: writing profile %q (the AWS CLI would assume %q's role itself and ignore keys stored under it); pass --to-profile to choose\n", output.Profile, opts.Profile)
 	}
-	region := res.Region
-	if region == "" {
-		region = "us-east-1"
-	}
+	region := cmdutil.First(res.Region, r.DefaultRegion, "us-east-1")
 	return sink.Deliver(ctx, []flow.Issued{{Profile: output.Profile, RoleARN: res.RoleARN, Region: region, Creds: res.Creds}})
 }

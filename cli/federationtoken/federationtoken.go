@@ -116,6 +116,7 @@ func federationTokenRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	r.Now, r.RunProcess = opts.Now, opts.RunProcess
+	r.DefaultRegion = cmdutil.First(opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"))
 	r.NewSTS = func(ctx context.Context, o sts.Options) (chain.STS, error) { return opts.NewSTS(ctx, o) }
 	r.Notify = func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", msg) }
 	src, err := cmdutil.Source(ctx, r, opts.Profile, opts.Getenv)
