@@ -307,13 +307,17 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 		}
 	}
 	signer := src.Creds
+	cachedKey := "" // the cache entry signer came from, forgotten when STS refuses it
 	if serial := p.cfg["mfa_serial"]; serial != "" {
 		if src.Kind == LongTerm {
-			sess, err := r.mfaSession(ctx, client, src, serial)
+			sess, fromCache, err := r.mfaSession(ctx, client, src, serial)
 			if err != nil {
 				return nil, err
 			}
 			signer = sess
+			if fromCache {
+				cachedKey = CacheKey(src.Profile, src.Creds.AccessKeyID, serial)
+			}
 		} else if src.Kind != MFASession {
 			code, err := r.code(serial)
 			if err != nil {
@@ -335,6 +339,11 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 	}
 	res, err := client.AssumeRole(ctx, signer, req)
 	if err != nil {
+		var se *sts.Error
+		if cachedKey != "" && errors.As(err, &se) && (se.Kind == sts.BadCredentials || se.Kind == sts.Expired) {
+			_ = r.Cache.Remove(cachedKey)
+			r.notify("the cached MFA session was refused and is forgotten; the next run asks for a code")
+		}
 		return nil, fmt.Errorf("profile %q: %w", p.name, err)
 	}
 	if res.Shortened {
@@ -348,30 +357,30 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 
 // mfaSession returns a cached MFA session for src and the device, or
 // makes one (GetSessionToken with a code) and caches it.
-func (r *Resolver) mfaSession(ctx context.Context, client STS, src *Resolved, serial string) (creds.Credentials, error) {
+func (r *Resolver) mfaSession(ctx context.Context, client STS, src *Resolved, serial string) (c creds.Credentials, fromCache bool, err error) {
 	key := CacheKey(src.Profile, src.Creds.AccessKeyID, serial)
 	if r.Cache != nil {
 		if c, ok := r.Cache.Get(key); ok {
-			return c, nil
+			return c, true, nil
 		}
 	}
 	code, err := r.code(serial)
 	if err != nil {
-		return creds.Credentials{}, err
+		return creds.Credentials{}, false, err
 	}
 	res, err := client.GetSessionToken(ctx, src.Creds, sts.SessionTokenRequest{SerialNumber: serial, TokenCode: code, Duration: MFASessionDuration})
 	if err != nil {
-		return creds.Credentials{}, fmt.Errorf("profile %q: MFA session: %w", src.Profile, err)
+		return creds.Credentials{}, false, fmt.Errorf("profile %q: MFA session: %w", src.Profile, err)
 	}
 	if err := res.Credentials.Validate(); err != nil {
-		return creds.Credentials{}, err
+		return creds.Credentials{}, false, err
 	}
 	if r.Cache != nil {
 		if err := r.Cache.Put(key, res.Credentials); err != nil {
 			r.notify("the MFA session could not be cached (%v); the next run asks for a code again", err)
 		}
 	}
-	return res.Credentials, nil
+	return res.Credentials, false, nil
 }
 
 // code asks for the MFA code of serial once per run.

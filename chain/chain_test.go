@@ -144,3 +144,27 @@ func TestCache(t *testing.T) {
 		t.Errorf("key %q shows what it names", key)
 	}
 }
+
+// TestRefusedCachedSessionForgotten: a cached MFA session STS no longer
+// accepts (revoked, or the user's keys rotated) is removed, so the next
+// run asks for a code instead of failing forever.
+func TestRefusedCachedSessionForgotten(t *testing.T) {
+	r, fake := resolver(t, "[u]\naws_access_key_id = AKIAU00000000000001\naws_secret_access_key = "+secret+"\n", "[profile r]\nrole_arn = "+roleA+"\nsource_profile = u\nmfa_serial = "+serial+"\nrole_session_name = s1\n")
+	r.Cache = &Cache{Dir: filepath.Join(t.TempDir(), "mfa"), Now: time.Now}
+	key := CacheKey("u", "AKIAU00000000000001", serial)
+	if err := r.Cache.Put(key, fakests.Credentials("ASIACACHED0000000001", time.Now().Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	r.Notify = func(m string) { notes = append(notes, m) }
+	fake.ExpectAssumeRole(roleA, nil, &sts.Error{Op: sts.OpAssumeRole, Kind: sts.BadCredentials, Code: "InvalidClientTokenId", Message: "AWS did not accept these credentials"})
+	if _, err := r.Profile(context.Background(), "r"); err == nil {
+		t.Fatal("refusal not reported")
+	}
+	if fake.Calls[0].Signer != "ASIACACHED0000000001" {
+		t.Errorf("signed with %s", fake.Calls[0].Signer)
+	}
+	if _, ok := r.Cache.Get(key); ok || len(notes) != 1 {
+		t.Errorf("cached session kept (%v); notes %q", ok, notes)
+	}
+}
