@@ -51,7 +51,12 @@ needs sts:DecodeAuthorizationMessage, signed with --profile's credentials
 (else the environment's, AWS_PROFILE's or the default profile's).`,
 		Example: `  samlgo decode-message "$ENCODED"
   pbpaste | samlgo decode-message | jq .context`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.UsageErrorf("decode-message takes one message (or - for stdin), not %d arguments", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Message = args[0]

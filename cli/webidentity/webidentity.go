@@ -127,15 +127,15 @@ func webIdentityRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	token, err := readToken(opts.IO, opts.TokenFile, opts.ProviderID == "")
-	if err != nil {
-		return err
-	}
 	output := opts.Output
 	if output.Profile == "" {
 		output.Profile = DefaultProfile
 	}
 	sink, err := output.Sink(opts.IO, opts.Now, opts.Log, opts.Getenv("SHELL"))
+	if err != nil {
+		return err
+	}
+	token, err := readToken(opts.IO, opts.TokenFile, opts.ProviderID == "")
 	if err != nil {
 		return err
 	}

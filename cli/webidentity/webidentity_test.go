@@ -60,7 +60,7 @@ func TestWebIdentityBadInput(t *testing.T) {
 		"empty":            {"  \n", nil, "empty"},
 		"not a jwt":        {"opaque-token", nil, "not a JWT"},
 		"oversized":        {strings.Repeat("x", 20001), nil, "at most 20000"},
-		"provider, opaque": {"opaque-token", func(o *Options) { o.ProviderID = "www.amazon.com"; o.Output.Profile = "a b" }, "white space"},
+		"provider, opaque": {"opaque-token", func(o *Options) { o.ProviderID = "www.amazon.com"; o.Output.Profile = "a b" }, "white space"}, // the profile is checked before the token is read
 		"session name":     {jwt, func(o *Options) { o.SessionName = "x" }, "role session name"},
 		"duration":         {jwt, func(o *Options) { o.Duration = "13h" }, "15m to 12h"},
 	} {

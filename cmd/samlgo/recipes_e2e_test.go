@@ -478,8 +478,6 @@ func TestExecEnvironmentAndExitCodes(t *testing.T) {
 	}
 
 	// An expired stored profile: exit 1, and the command that renews it.
-	c, _ := awsfiles.ReadCredentials(w.creds, "dev")
-	c.Expiration = time.Now().Add(-time.Minute)
 	stale := strings.Replace(readFile(t, w.creds), "x_security_token_expires = ", "x_security_token_expires = 2000-01-01T00:00:00Z\n#", 1)
 	w.write(".aws/credentials", stale)
 	for _, cmd := range [][]string{{"exec", "--profile", "dev", "--", "true"}, {"env", "--profile", "dev"}} {
@@ -588,5 +586,67 @@ func TestRecipesAgainstMoto(t *testing.T) {
 	r = w.runDetached("", nil, "whoami", "--profile", "ops-session")
 	if r.code != 0 || !strings.Contains(r.stdout, "assumed-role/Ops/alice") {
 		t.Errorf("whoami against moto: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestRecipesBadInput is PRODUCT.md §6 for the recipe commands: one line
+// (and at most a hint) naming the input, exit 2, no STS call, and
+// byte-identical ~/.aws files.
+func TestRecipesBadInput(t *testing.T) {
+	w, _ := roleWorld(t)
+	credsBefore, cfgBefore := readFile(t, w.creds), readFile(t, w.config)
+	notJSON := w.write("policy.txt", "Allow everything")
+	emptyTok := w.write("empty.jwt", "")
+	role := "arn:aws:iam::" + acctA + ":role/CI"
+	cases := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"assume-role bad profile", "", []string{"assume-role", "--profile", "a b"}, "white space"},
+		{"assume-role long to-profile", "", []string{"assume-role", "--profile", "ops", "--to-profile", strings.Repeat("x", 65)}, "longer than 64"},
+		{"assume-role unknown flag", "", []string{"assume-role", "--profle", "ops"}, "unknown flag"},
+		{"web-identity no token", "", []string{"web-identity", "--role-arn", role}, "--token-file"},
+		{"web-identity empty stdin", "", []string{"web-identity", "--role-arn", role, "--token-file", "-"}, "empty"},
+		{"web-identity empty file", "", []string{"web-identity", "--role-arn", role, "--token-file", emptyTok}, "empty"},
+		{"web-identity missing file", "", []string{"web-identity", "--role-arn", role, "--token-file", "/nonexistent/t"}, "no such file"},
+		{"web-identity bad role", "", []string{"web-identity", "--role-arn", "Admin", "--token-file", emptyTok}, "not an IAM role ARN"},
+		{"web-identity bad profile", "", []string{"web-identity", "--role-arn", role, "--token-file", "-", "--profile", "[x]"}, "bracket"},
+		{"session-token code without serial", "", []string{"session-token", "--profile", "alice", "--code", "123456"}, "--mfa-serial"},
+		{"session-token 40h", "", []string{"session-token", "--profile", "alice", "--duration", "40h"}, "15m to 36h"},
+		{"session-token bad profile", "", []string{"session-token", "--profile", "a'b"}, "quote"},
+		{"federation-token no name", "", []string{"federation-token", "--profile", "alice"}, "--name"},
+		{"federation-token policy not json", "", []string{"federation-token", "--profile", "alice", "--name", "bob", "--policy-file", notJSON}, "not a JSON policy"},
+		{"federation-token 11 arns", "", []string{"federation-token", "--profile", "alice", "--name", "bob", "--policy-arns", strings.TrimSuffix(strings.Repeat("arn:aws:iam::aws:policy/P,", 11), ",")}, "at most 10"},
+		{"decode-message empty", "", []string{"decode-message", "--profile", "alice"}, "empty"},
+		{"decode-message two args", "", []string{"decode-message", "a", "b"}, "one message"},
+		{"whoami bad output", "", []string{"whoami", "--profile", "alice", "--output", "yaml"}, "--output"},
+		{"whoami no profile", "", []string{"whoami", "--profile", "ghost"}, `profile "ghost" is in neither`},
+		{"env bad shell", "", []string{"env", "--profile", "alice", "--shell", "tcsh"}, "unknown shell"},
+		{"exec no command", "", []string{"exec", "--profile", "alice"}, "no command"},
+		{"exec loop", "", []string{"exec", "--profile", "loop-a", "--", "true"}, "loop"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(w.emu.Calls())
+			r := w.runDetached(c.stdin, nil, c.args...)
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if r.code != 2 || !strings.Contains(lines[0], c.want) {
+				t.Errorf("exit %d, want 2; stderr %q, want %q", r.code, r.stderr, c.want)
+			}
+			if len(lines) > 2 || len(lines) == 2 && !strings.HasPrefix(lines[1], "hint: ") {
+				t.Errorf("want one line and at most a hint, got %q", r.stderr)
+			}
+			if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic") {
+				t.Errorf("stack trace on stderr")
+			}
+			if n := len(w.emu.Calls()) - before; n != 0 {
+				t.Errorf("%d STS calls", n)
+			}
+			if readFile(t, w.creds) != credsBefore || readFile(t, w.config) != cfgBefore {
+				t.Errorf("~/.aws changed")
+			}
+		})
 	}
 }
