@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
 
@@ -148,6 +147,3 @@ func ProfileArg(flag, name string) error {
 	}
 	return nil
 }
-
-// Environ is the process's environment, for exec's child.
-func Environ() []string { return os.Environ() }

@@ -44,7 +44,7 @@ type Signed struct {
 	Calls []SignedCall
 	// Regions are the regions clients were made for, in order.
 	Regions []string
-	mu      lockable
+	mu      sync.Mutex
 }
 
 // NewSigned returns a fake that verifies at the end of the test that every
@@ -188,5 +188,3 @@ type testingT interface {
 	Errorf(format string, args ...any)
 	Cleanup(func())
 }
-
-type lockable = sync.Mutex
