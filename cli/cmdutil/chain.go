@@ -35,7 +35,8 @@ func (o *OutputFlags) RegisterOutputTo(fs *pflag.FlagSet) {
 // MFACode returns how a command gets an MFA code: the code given with a
 // flag; else asked without echo, on stdin's terminal when the streams can
 // prompt, else on /dev/tty through askTTY (stdout taken, as under
-// credential_process); else a usage error naming the flag.
+// credential_process); else a usage error naming the flag (flag is ""
+// for commands without one).
 func MFACode(ios *iostreams.IOStreams, p prompt.Prompter, askTTY func(string) (string, error), given, flag string) func(serial string) (string, error) {
 	return func(serial string) (string, error) {
 		if given != "" {
@@ -50,6 +51,9 @@ func MFACode(ios *iostreams.IOStreams, p prompt.Prompter, askTTY func(string) (s
 			if err == nil {
 				return code, nil
 			}
+		}
+		if flag == "" {
+			return "", UsageError(chain.ErrNoMFA, "hint: run it on a terminal, or first samlgo assume-role --mfa-code CODE (the MFA session is cached)")
 		}
 		return "", UsageError(chain.ErrNoMFA, "hint: pass "+flag+" with the device's current code")
 	}

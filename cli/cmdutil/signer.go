@@ -36,7 +36,7 @@ func (s *SignerSetup) Resolver() (*chain.Resolver, error) {
 	}
 	r.Now, r.RunProcess, r.NewSTS = s.Now, s.RunProcess, s.NewSTS
 	r.DefaultRegion = First(s.Getenv("AWS_REGION"), s.Getenv("AWS_DEFAULT_REGION"))
-	r.MFACode = MFACode(s.IO, s.Prompter, s.AskTTY, "", "--mfa-code")
+	r.MFACode = MFACode(s.IO, s.Prompter, s.AskTTY, "", "")
 	r.Notify = func(msg string) { fmt.Fprintf(s.IO.ErrOut, "samlgo: %s\n", msg) }
 	if s.Cache != nil {
 		if c, err := s.Cache(); err == nil {
