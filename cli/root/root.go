@@ -13,18 +13,26 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/samlgo/samlgo/cli/assumerole"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/configureprofile"
 	"github.com/samlgo/samlgo/cli/console"
 	"github.com/samlgo/samlgo/cli/credentialprocess"
+	"github.com/samlgo/samlgo/cli/decodemessage"
 	"github.com/samlgo/samlgo/cli/demo"
 	"github.com/samlgo/samlgo/cli/doctor"
+	"github.com/samlgo/samlgo/cli/env"
+	samlgoexec "github.com/samlgo/samlgo/cli/exec"
+	"github.com/samlgo/samlgo/cli/federationtoken"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
 	"github.com/samlgo/samlgo/cli/roles"
 	"github.com/samlgo/samlgo/cli/serve"
+	"github.com/samlgo/samlgo/cli/sessiontoken"
 	"github.com/samlgo/samlgo/cli/version"
+	"github.com/samlgo/samlgo/cli/webidentity"
+	"github.com/samlgo/samlgo/cli/whoami"
 )
 
 // Main runs samlgo with the process's arguments and streams and returns
@@ -34,7 +42,9 @@ func Main() int {
 	ctx, sig := signalContext(context.Background())
 	defer sig.stop()
 	code := Run(ctx, cmdutil.New(ctx, ios), os.Args[1:])
-	if code != cmdutil.ExitOK && sig.received() == syscall.SIGTERM {
+	// A child's own exit code (exec) passes through; a command ended by
+	// the signal says which signal it was.
+	if code == cmdutil.ExitCancelled && sig.received() == syscall.SIGTERM {
 		return cmdutil.ExitTerminated
 	}
 	return code
@@ -51,6 +61,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
+	}
+	var child *cmdutil.ChildExitError
+	if errors.As(err, &child) {
+		return child.Code // exec: the child's code, Ctrl-C or not, and no message
 	}
 	if ctx.Err() != nil {
 		err = cmdutil.ErrCancelled // Ctrl-C: whatever broke after it does not matter
@@ -96,6 +110,14 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		serve.NewCmdServe(f, nil),
 		console.NewCmdConsole(f, nil),
 		doctor.NewCmdDoctor(f, nil),
+		assumerole.NewCmdAssumeRole(f, nil),
+		webidentity.NewCmdWebIdentity(f, nil),
+		sessiontoken.NewCmdSessionToken(f, nil),
+		federationtoken.NewCmdFederationToken(f, nil),
+		decodemessage.NewCmdDecodeMessage(f, nil),
+		whoami.NewCmdWhoami(f, nil),
+		env.NewCmdEnv(f, nil),
+		samlgoexec.NewCmdExec(f, nil),
 	)
 	return root
 }

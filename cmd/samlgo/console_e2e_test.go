@@ -157,7 +157,7 @@ func TestConsolePartitions(t *testing.T) {
 
 func TestConsoleLongTermKeys(t *testing.T) {
 	w := consoleWorld(t)
-	u := w.emu.AddUser("aws", acctA, "alice")
+	u := w.emu.AddUserIn("aws", acctA, "alice")
 	w.write(".aws/credentials", "[alice]\naws_access_key_id = "+u.AccessKeyID+"\naws_secret_access_key = "+u.SecretAccessKey+"\n")
 	r := w.run("", "console", "--profile", "alice", "--print", "--duration", "3h")
 	if r.code != 0 {

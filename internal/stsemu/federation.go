@@ -12,7 +12,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -104,9 +103,10 @@ func (e *Emulator) FederationCalls() []FederationCall {
 	return append([]FederationCall(nil), f.calls...)
 }
 
-// AddUser creates an IAM user with a long-term access key (AKIA…, no
-// session token) that can sign GetFederationToken and GetCallerIdentity.
-func (e *Emulator) AddUser(partition, account, name string) Credentials {
+// AddUserIn creates an IAM user of a partition with a long-term access key
+// (AKIA…, no session token) that can sign GetFederationToken and
+// GetCallerIdentity; AddUser is the same in the aws partition.
+func (e *Emulator) AddUserIn(partition, account, name string) Credentials {
 	secret := make([]byte, 30)
 	_, _ = rand.Read(secret)
 	key := randomString("AKIA", 20, alnum)
@@ -116,6 +116,7 @@ func (e *Emulator) AddUser(partition, account, name string) Credentials {
 		userID:  randomString("AIDA", 21, alnum),
 		account: account,
 		expires: e.Now().Add(100 * 365 * 24 * time.Hour),
+		kind:    "user",
 	}
 	e.mu.Lock()
 	e.issued[key] = s
@@ -135,69 +136,6 @@ func (e *Emulator) IssueSession(o Origin, roleARN string, d time.Duration) Crede
 	c, _ := e.issue(m[1], m[2], m[3], "samlgo-test", d)
 	e.setOrigin(c.AccessKeyID, o)
 	return c
-}
-
-// GetFederationTokenResponse is the STS reply (STS API Reference,
-// GetFederationToken, "Response Elements").
-type GetFederationTokenResponse struct {
-	XMLName xml.Name `xml:"GetFederationTokenResponse"`
-	Xmlns   string   `xml:"xmlns,attr"`
-	Result  struct {
-		Credentials   Credentials
-		FederatedUser struct {
-			FederatedUserID string `xml:"FederatedUserId"`
-			Arn             string
-		}
-		PackedPolicySize int
-	} `xml:"GetFederationTokenResult"`
-	ResponseMetadata responseMetadata
-}
-
-var federatedNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,32}$`)
-
-// fedGetFederationToken answers GetFederationToken, signed with an IAM
-// user's long-term key only ("You must call the GetFederationToken
-// operation using the long-term security credentials of an IAM user").
-func (e *Emulator) fedGetFederationToken(r *http.Request, body []byte, form url.Values) (any, error) {
-	s, aerr := e.authenticate(r, body)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if e.OriginOf(accessKeyOf(r)) != OriginLongTerm {
-		return nil, errf(403, "AccessDenied", "Cannot call GetFederationToken with session credentials")
-	}
-	name := form.Get("Name")
-	if !federatedNamePattern.MatchString(name) {
-		return nil, errf(400, "ValidationError", "1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", name)
-	}
-	if p := form.Get("Policy"); p != "" {
-		if len(p) > 2048 || !json.Valid([]byte(p)) {
-			return nil, errf(400, "MalformedPolicyDocument", "The policy is not valid JSON or is too large")
-		}
-	}
-	d := 12 * time.Hour
-	if v := form.Get("DurationSeconds"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 900 || n > 129600 {
-			return nil, errf(400, "ValidationError", "1 validation error detected: Value '%s' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 129600", v)
-		}
-		d = time.Duration(n) * time.Second
-	}
-	partition := strings.Split(s.arn, ":")[1]
-	c, _ := e.issue(partition, s.account, "unused", "unused", d)
-	arn := fmt.Sprintf("arn:%s:sts::%s:federated-user/%s", partition, s.account, name)
-	e.mu.Lock()
-	is := e.issued[c.AccessKeyID]
-	is.arn, is.userID = arn, s.account+":"+name
-	e.issued[c.AccessKeyID] = is
-	e.mu.Unlock()
-	e.setOrigin(c.AccessKeyID, OriginFederationToken)
-	out := &GetFederationTokenResponse{Xmlns: xmlns}
-	out.Result.Credentials = c
-	out.Result.FederatedUser.FederatedUserID, out.Result.FederatedUser.Arn = is.userID, arn
-	out.Result.PackedPolicySize = 6
-	out.ResponseMetadata.RequestID = requestID()
-	return out, nil
 }
 
 // accessKeyOf is the access key id of a SigV4 Authorization header.

@@ -13,7 +13,7 @@ import (
 	"github.com/samlgo/samlgo/sts"
 )
 
-const testRole = "arn:aws:iam::123456789012:role/Admin"
+const fedTestRole = "arn:aws:iam::123456789012:role/Admin"
 
 func startEmu(t *testing.T) *Emulator {
 	t.Helper()
@@ -51,7 +51,7 @@ func TestFederationSessionDurationRules(t *testing.T) {
 		{OriginSAML, 200}, {OriginAssumeRole, 200}, {OriginWebIdentity, 200},
 		{OriginChained, 400}, {OriginFederationToken, 400}, {"", 400},
 	} {
-		s := toCreds(e.IssueSession(c.origin, testRole, time.Hour))
+		s := toCreds(e.IssueSession(c.origin, fedTestRole, time.Hour))
 		if _, st := signinStatus(t, e, s, 0); st != 200 {
 			t.Errorf("%q without SessionDuration: %d", c.origin, st)
 		}
@@ -59,7 +59,7 @@ func TestFederationSessionDurationRules(t *testing.T) {
 			t.Errorf("%q with SessionDuration: %d, want %d", c.origin, st, c.withD)
 		}
 	}
-	saml := toCreds(e.IssueSession(OriginSAML, testRole, time.Hour))
+	saml := toCreds(e.IssueSession(OriginSAML, fedTestRole, time.Hour))
 	for _, d := range []time.Duration{10 * time.Minute, 13 * time.Hour} {
 		if _, st := signinStatus(t, e, saml, d); st != 400 {
 			t.Errorf("SessionDuration %s: %d", d, st)
@@ -75,7 +75,7 @@ func TestFederationSessionDurationRules(t *testing.T) {
 	if _, st := signinStatus(t, e, bad, 0); st != 400 {
 		t.Errorf("no token: %d", st)
 	}
-	st := toCreds(e.IssueSession(OriginSessionToken, testRole, time.Hour))
+	st := toCreds(e.IssueSession(OriginSessionToken, fedTestRole, time.Hour))
 	if _, code := signinStatus(t, e, st, 0); code != 400 {
 		t.Errorf("GetSessionToken credentials: %d", code)
 	}
@@ -87,7 +87,7 @@ func TestFederationSessionDurationRules(t *testing.T) {
 
 func TestFederationLogin(t *testing.T) {
 	e := startEmu(t)
-	s := toCreds(e.IssueSession(OriginSAML, testRole, time.Hour))
+	s := toCreds(e.IssueSession(OriginSAML, fedTestRole, time.Hour))
 	tok, _ := signinStatus(t, e, s, 0)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(u string) (int, string) {
@@ -124,7 +124,7 @@ func TestFederationLogin(t *testing.T) {
 
 func TestGetFederationToken(t *testing.T) {
 	e := startEmu(t)
-	user := e.AddUser("aws", "123456789012", "alice")
+	user := e.AddUserIn("aws", "123456789012", "alice")
 	c, err := sts.New(context.Background(), sts.Options{Region: "us-east-1", Endpoint: e.URL})
 	if err != nil {
 		t.Fatal(err)

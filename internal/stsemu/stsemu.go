@@ -40,6 +40,7 @@ type Emulator struct {
 	Now func() time.Time
 
 	mu          sync.Mutex
+	more        moreState
 	providers   map[string]*x509.Certificate
 	maxDuration map[string]time.Duration
 	forced      []forcedError
@@ -63,6 +64,13 @@ type session struct {
 	arn, userID   string
 	account       string
 	expires       time.Time
+	// kind is what issued it: "" (a role session), "user" (long-term
+	// keys), "session" (GetSessionToken), "federated".
+	kind string
+	// mfa is set for a GetSessionToken session made with an MFA code.
+	mfa bool
+	// root is set for the account root user's keys and sessions.
+	root bool
 }
 
 // New returns an emulator with no trusted providers.
@@ -178,9 +186,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			result, err = e.assumeRoleWithSAML(form)
 		case "GetCallerIdentity":
 			result, err = e.getCallerIdentity(r, body)
-		case "GetFederationToken":
-			result, err = e.fedGetFederationToken(r, body, form)
 		default:
+			var ok bool
+			if result, err, ok = e.moreActions(call.Action, r, body, form); ok {
+				break
+			}
 			err = errf(400, "InvalidAction", "Could not find operation %s for version %s", call.Action, form.Get("Version"))
 		}
 	}

@@ -1,0 +1,85 @@
+// Package whoami is the samlgo whoami command: GetCallerIdentity for a
+// profile or the environment's credentials.
+package whoami
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/sts"
+)
+
+// Options are whoami's flags and dependencies.
+type Options struct {
+	cmdutil.SignerSetup
+
+	Profile string
+	Output  string
+	Region  string
+}
+
+// NewCmdWhoami builds the command; runF replaces whoamiRun in tests of the
+// flag wiring.
+func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{SignerSetup: cmdutil.NewSignerSetup(f)}
+	cmd := &cobra.Command{
+		Use:   "whoami [--profile P]",
+		Short: "Show who a profile's credentials belong to (GetCallerIdentity)",
+		Long: `whoami calls GetCallerIdentity with --profile's credentials (its role
+assumed when it has role_arn), else the environment's, AWS_PROFILE's or the
+default profile's, as the AWS CLI chooses. Text output is "ACCOUNT ARN
+USERID" separated by tabs, like aws --output text.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return whoamiRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile to ask about")
+	cmd.Flags().StringVar(&opts.Output, "output", "text", "text or json")
+	cmd.Flags().StringVar(&opts.Region, "region", "", "STS region (default: the profile's, AWS_REGION, us-east-1)")
+	return cmd
+}
+
+func whoamiRun(ctx context.Context, opts *Options) error {
+	if opts.Output != "text" && opts.Output != "json" {
+		return cmdutil.UsageErrorf("unknown --output %q; use text or json", opts.Output)
+	}
+	if err := cmdutil.ProfileArg("--profile", opts.Profile); err != nil {
+		return err
+	}
+	r, err := opts.Resolver()
+	if err != nil {
+		return err
+	}
+	src, err := cmdutil.Source(ctx, r, opts.Profile, opts.Getenv)
+	if err != nil {
+		return err
+	}
+	region := cmdutil.First(opts.Region, src.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: opts.Profile})
+	if err != nil {
+		return err
+	}
+	id, err := client.CallerIdentity(ctx, src.Creds)
+	if err != nil {
+		return err
+	}
+	if opts.Output == "json" {
+		b, _ := json.MarshalIndent(struct {
+			UserID  string `json:"UserId"`
+			Account string `json:"Account"`
+			Arn     string `json:"Arn"`
+		}{id.UserID, id.Account, id.ARN}, "", "    ")
+		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
+		return err
+	}
+	_, err = fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", id.Account, id.ARN, id.UserID)
+	return err
+}

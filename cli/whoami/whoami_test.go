@@ -1,0 +1,46 @@
+package whoami
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samlgo/samlgo/chain"
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/sts"
+)
+
+func TestWhoami(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte("[p]\naws_access_key_id = ASIAP00000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = t\nx_security_token_expires = 2999-01-01T00:00:00Z\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "config"), []byte("[profile p]\nregion = ap-south-1\n"), 0o600)
+	fake := fakests.NewSigned(t)
+	fake.ExpectCallerIdentity(&sts.Identity{Account: "123456789012", ARN: "arn:aws:sts::123456789012:assumed-role/A/x", UserID: "AROA:x"}, nil)
+	fake.ExpectCallerIdentity(&sts.Identity{Account: "123456789012", ARN: "arn", UserID: "u"}, nil)
+	ios, _, out, _ := iostreams.Test()
+	opts := &Options{SignerSetup: cmdutil.SignerSetup{IO: ios, Now: time.Now, Getenv: func(string) string { return "" },
+		NewSTS:          func(ctx context.Context, o sts.Options) (chain.STS, error) { return fake.New(ctx, o) },
+		CredentialsFile: creds, ConfigFile: filepath.Join(dir, "config")}, Profile: "p", Output: "text"}
+	if err := whoamiRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "123456789012\tarn:aws:sts::123456789012:assumed-role/A/x\tAROA:x\n" || fake.Regions[0] != "ap-south-1" || fake.Calls[0].Signer != "ASIAP00000000000001" {
+		t.Errorf("out %q regions %v", out, fake.Regions)
+	}
+	out.Reset()
+	opts.Output = "json"
+	if err := whoamiRun(context.Background(), opts); err != nil || !strings.Contains(out.String(), `"Arn": "arn"`) {
+		t.Errorf("json %q %v", out, err)
+	}
+	opts.Output = "yaml"
+	if code, _ := cmdutil.Classify(whoamiRun(context.Background(), opts)); code != 2 {
+		t.Errorf("bad --output exit %d", code)
+	}
+}

@@ -1,0 +1,107 @@
+package creds
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// MaxProcessOutput bounds what samlgo reads from a credential_process.
+const MaxProcessOutput = 64 << 10
+
+// ProcessError is a credential_process document samlgo will not use. It
+// never contains a value from the document.
+type ProcessError struct{ Reason string }
+
+func (e *ProcessError) Error() string { return "credential_process output: " + e.Reason }
+
+// ParseProcessOutput reads a credential_process document, Version 1 (AWS
+// SDKs and Tools Reference Guide, "Sourcing credentials with an external
+// process"): AccessKeyId and SecretAccessKey required, SessionToken and
+// Expiration (ISO 8601) optional; unknown fields are ignored as the SDKs
+// ignore them. Long-term keys (no SessionToken) come back with no
+// Expiration. Errors are *ProcessError and fit on one line.
+func ParseProcessOutput(b []byte) (Credentials, error) {
+	bad := func(format string, args ...any) (Credentials, error) {
+		return Credentials{}, &ProcessError{Reason: fmt.Sprintf(format, args...)}
+	}
+	if len(b) > MaxProcessOutput {
+		return bad("more than %d bytes", MaxProcessOutput)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return bad("empty")
+	}
+	var doc struct {
+		Version         *int    `json:"Version"`
+		AccessKeyID     *string `json:"AccessKeyId"`
+		SecretAccessKey *string `json:"SecretAccessKey"`
+		SessionToken    *string `json:"SessionToken"`
+		Expiration      *string `json:"Expiration"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&doc); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return bad("not JSON (at byte %d)", se.Offset)
+		case errors.As(err, &te):
+			return bad("field %q has the wrong type", te.Field)
+		}
+		return bad("not a JSON object")
+	}
+	if dec.More() {
+		return bad("more than one JSON value")
+	}
+	switch {
+	case doc.Version == nil:
+		return bad("no Version")
+	case *doc.Version != 1:
+		return bad("Version %d, samlgo reads Version 1", *doc.Version)
+	case doc.AccessKeyID == nil || *doc.AccessKeyID == "":
+		return bad("no AccessKeyId")
+	case doc.SecretAccessKey == nil || *doc.SecretAccessKey == "":
+		return bad("no SecretAccessKey")
+	}
+	c := Credentials{AccessKeyID: *doc.AccessKeyID, SecretAccessKey: *doc.SecretAccessKey}
+	if doc.SessionToken != nil {
+		c.SessionToken = *doc.SessionToken
+	}
+	if doc.Expiration != nil && *doc.Expiration != "" {
+		t, err := time.Parse(time.RFC3339, *doc.Expiration)
+		if err != nil {
+			return bad("Expiration is not an ISO 8601 time")
+		}
+		c.Expiration = t
+	}
+	if err := c.validateKeys(); err != nil {
+		return Credentials{}, &ProcessError{Reason: err.Error()}
+	}
+	return c, nil
+}
+
+// validateKeys checks the key id and secret (and the token, when there is
+// one) as Validate does, without requiring a token or an expiry: long-term
+// keys have neither.
+func (c Credentials) validateKeys() error {
+	t := c
+	if t.SessionToken == "" {
+		t.SessionToken = "x"
+	}
+	if t.Expiration.IsZero() {
+		t.Expiration = time.Unix(1, 0)
+	}
+	return t.Validate()
+}
+
+// ValidateLongTerm checks credentials used to sign a request: a key id and
+// secret of the documented shapes, and a token when there is one. Unlike
+// Validate, it needs no token and no expiry. The error never contains a
+// value; it wraps ErrMalformed.
+func (c Credentials) ValidateLongTerm() error { return c.validateKeys() }
+
+// LongTerm reports whether these are an IAM user's (or root's) long-term
+// keys: no session token.
+func (c Credentials) LongTerm() bool { return c.SessionToken == "" }
