@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Section kinds of the config file besides profiles, as botocore's
@@ -83,6 +84,12 @@ func (d *document) configKeys(kind, name string) (ConfigKeys, bool, error) {
 // a section.
 var configValue = regexp.MustCompile(`^[^\s\x00-\x1f\x7f\[\]]([^\x00-\x1f\x7f\[\]]*[^\s\x00-\x1f\x7f\[\]])?$`)
 
+// validConfigValue: one line of printable UTF-8 text (botocore reads the
+// file as UTF-8) that cannot start a section.
+func validConfigValue(v string) bool {
+	return utf8.ValidString(v) && configValue.MatchString(v) && !strings.ContainsFunc(v, isPyLineBreak)
+}
+
 // SetConfigKeys sets keys in the config-file section of a profile or an
 // sso-session, adding the section when there is none; other keys and
 // sections keep their bytes. The write is locked and atomic (see edit).
@@ -92,7 +99,7 @@ func SetConfigKeys(ctx context.Context, path, kind, name string, set [][2]string
 	}
 	kvs := make([]keyValue, len(set))
 	for i, kv := range set {
-		if !configValue.MatchString(kv[1]) {
+		if !validConfigValue(kv[1]) {
 			return fmt.Errorf("value of %s for %s %q is not a single line of printable text", kv[0], kind, name)
 		}
 		kvs[i] = keyValue{kv[0], kv[1]}
