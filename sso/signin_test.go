@@ -268,7 +268,7 @@ type recorder struct {
 	status int
 }
 
-func newRecorder() *recorder                   { return &recorder{h: http.Header{}, status: 200} }
-func (r *recorder) Header() http.Header        { return r.h }
+func newRecorder() *recorder                    { return &recorder{h: http.Header{}, status: 200} }
+func (r *recorder) Header() http.Header         { return r.h }
 func (r *recorder) Write(b []byte) (int, error) { return len(b), nil }
-func (r *recorder) WriteHeader(s int)          { r.status = s }
+func (r *recorder) WriteHeader(s int)           { r.status = s }

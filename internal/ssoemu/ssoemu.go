@@ -75,11 +75,11 @@ type Emulator struct {
 }
 
 type client struct {
-	id, secret, name string
-	grants, redirects  []string
-	scopes             []string
-	issuer             string
-	expires            time.Time
+	id, secret, name  string
+	grants, redirects []string
+	scopes            []string
+	issuer            string
+	expires           time.Time
 }
 
 type device struct {
