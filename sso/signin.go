@@ -365,9 +365,15 @@ func (a *Authorizer) LoginAuthCode(ctx context.Context, ac AuthCode) (*Token, er
 	}
 	authorize := strings.TrimRight(ac.AuthorizeEndpoint, "/") + "/authorize?" + q.Encode()
 	openCtx, stopOpen := context.WithCancel(ctx)
-	defer stopOpen()
 	opened := make(chan error, 1)
 	go func() { opened <- ac.Open(openCtx, authorize) }()
+	// Whatever Open started (a browser) has ended before this returns.
+	defer func() {
+		stopOpen()
+		if opened != nil {
+			<-opened
+		}
+	}()
 
 	var res callbackResult
 	for res.code == "" && res.err == nil {

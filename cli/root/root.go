@@ -19,6 +19,7 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
 	"github.com/samlgo/samlgo/cli/roles"
+	"github.com/samlgo/samlgo/cli/sso"
 	"github.com/samlgo/samlgo/cli/version"
 )
 
@@ -85,6 +86,7 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		roles.NewCmdRoles(f, nil),
 		inspect.NewCmdInspect(f, nil),
 		demo.NewCmdDemo(f),
+		sso.NewCmdSSO(f),
 		version.NewCmdVersion(f),
 	)
 	return root
