@@ -150,9 +150,13 @@ func loginHint(s sso.Session) string {
 func ssoError(err error, s sso.Session) error {
 	var ce *sso.ConfigError
 	var cacheErr *sso.CacheError
+	var ee *cmdutil.ExitError
+	var fe *awsfiles.FileError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ee), errors.As(err, &fe):
+		return err
 	case errors.Is(err, context.Canceled):
 		return err
 	case errors.As(err, &ce):
