@@ -43,7 +43,9 @@ func ssoWorld(t testing.TB) (*world, *ssoemu.Emulator) {
 	return w, e
 }
 
-func (w *world) cache() *sso.Cache { return &sso.Cache{Dir: filepath.Join(w.home, ".aws", "sso", "cache")} }
+func (w *world) cache() *sso.Cache {
+	return &sso.Cache{Dir: filepath.Join(w.home, ".aws", "sso", "cache")}
+}
 
 func TestSSODeviceLoginRolesCreds(t *testing.T) {
 	w, e := ssoWorld(t)
