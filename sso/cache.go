@@ -421,6 +421,15 @@ func mkdirPrivate(dir string) error {
 	return nil
 }
 
+// removeStaleTemps removes what an interrupted write of the file left
+// (it may hold a token); the caller holds the file's lock.
+func removeStaleTemps(dir, base string) {
+	olds, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+	for _, o := range olds {
+		_ = os.Remove(o)
+	}
+}
+
 // write replaces the file atomically under its lock: a temporary file in
 // the same directory, mode 0600, synced and renamed.
 func (c *Cache) write(ctx context.Context, p string, b []byte) error {
@@ -429,6 +438,7 @@ func (c *Cache) write(ctx context.Context, p string, b []byte) error {
 		return err
 	}
 	defer unlock()
+	removeStaleTemps(c.Dir, filepath.Base(p))
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(c.Dir, "."+filepath.Base(p)+".tmp-"+hex.EncodeToString(rnd[:]))

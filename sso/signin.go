@@ -325,6 +325,9 @@ type AuthCode struct {
 	Open func(ctx context.Context, authorizeURL string) error
 	// Listen binds the callback server (default 127.0.0.1, a free port).
 	Listen func() (net.Listener, error)
+	// Timeout ends a sign-in that has not completed (default
+	// AuthCodeTimeout).
+	Timeout time.Duration
 }
 
 // LoginAuthCode signs in with the authorization-code grant and PKCE: it
@@ -332,7 +335,11 @@ type AuthCode struct {
 // 127.0.0.1 with the right state, redeems the code with the verifier and
 // caches the token. It ends after AuthCodeTimeout or when ctx ends.
 func (a *Authorizer) LoginAuthCode(ctx context.Context, ac AuthCode) (*Token, error) {
-	ctx, cancel := context.WithTimeout(ctx, AuthCodeTimeout)
+	limit := ac.Timeout
+	if limit <= 0 {
+		limit = AuthCodeTimeout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, limit, ErrAuthorizationExpired)
 	defer cancel()
 	reg, err := a.registration(ctx, GrantAuthorizationCode)
 	if err != nil {
@@ -379,8 +386,8 @@ func (a *Authorizer) LoginAuthCode(ctx context.Context, ac AuthCode) (*Token, er
 	for res.code == "" && res.err == nil {
 		select {
 		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) && context.Cause(ctx) == ctx.Err() {
-				return nil, fmt.Errorf("no sign-in within %s: %w", AuthCodeTimeout, ErrAuthorizationExpired)
+			if errors.Is(context.Cause(ctx), ErrAuthorizationExpired) {
+				return nil, fmt.Errorf("no sign-in within %s: %w", limit, ErrAuthorizationExpired)
 			}
 			return nil, ctx.Err()
 		case err := <-opened:

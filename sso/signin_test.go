@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -272,3 +274,65 @@ func newRecorder() *recorder                    { return &recorder{h: http.Heade
 func (r *recorder) Header() http.Header         { return r.h }
 func (r *recorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *recorder) WriteHeader(s int)           { r.status = s }
+
+func authCodeSetup(t *testing.T) *Authorizer {
+	f := newFakeOIDC(t)
+	f.register = []*ssooidc.RegisterClientOutput{{ClientId: aws.String("cid"), ClientSecret: aws.String("csecret"), ClientSecretExpiresAt: time.Now().Add(time.Hour).Unix()}}
+	return &Authorizer{OIDC: f, Cache: &Cache{Dir: t.TempDir()}, Session: testSession}
+}
+
+// TestAuthCodeCtrlC: Ctrl-C ends the wait for the callback within a second
+// and whatever Open started has ended by then.
+func TestAuthCodeCtrlC(t *testing.T) {
+	a := authCodeSetup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	browserDone := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.LoginAuthCode(ctx, AuthCode{AuthorizeEndpoint: "https://oidc.example", Open: func(octx context.Context, _ string) error {
+			cancel() // the person presses Ctrl-C while the page is open
+			<-octx.Done()
+			close(browserDone)
+			return octx.Err()
+		}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		select {
+		case <-browserDone:
+		default:
+			t.Fatal("LoginAuthCode returned before the browser ended")
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Ctrl-C did not end the sign-in within a second")
+	}
+}
+
+func TestAuthCodeTimeout(t *testing.T) {
+	a := authCodeSetup(t)
+	_, err := a.LoginAuthCode(context.Background(), AuthCode{AuthorizeEndpoint: "https://oidc.example", Timeout: 50 * time.Millisecond,
+		Open: func(context.Context, string) error { return nil }})
+	if !errors.Is(err, ErrAuthorizationExpired) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestCacheRemovesStaleTemps: a temporary file an interrupted write left
+// (it may hold a token) goes with the next write.
+func TestCacheRemovesStaleTemps(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	stale := filepath.Join(c.Dir, "."+filepath.Base(c.TokenPath(testSession))+".tmp-dead")
+	if err := os.WriteFile(stale, []byte(`{"accessToken":"old"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SaveToken(context.Background(), testSession, &Token{AccessToken: "a", ExpiresAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale temp file still there: %v", err)
+	}
+}

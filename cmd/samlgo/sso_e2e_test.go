@@ -5,6 +5,7 @@ package main
 // botocore) sharing the token cache.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,5 +251,89 @@ func BenchmarkSSOCredsProcess(b *testing.B) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("samlgo: %v\n%s", err, out)
 		}
+	}
+}
+
+// startSSO starts samlgo in the background and waits until stderr
+// contains marker.
+func (w *world) startSSO(t *testing.T, marker string, args ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(samlgoBin, args...)
+	cmd.Env = w.env()
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	if !testenv.Eventually(30*time.Second, 20*time.Millisecond, func() bool { return strings.Contains(stderr.String(), marker) }) {
+		t.Fatalf("no %q on stderr: %s", marker, stderr.String())
+	}
+	return cmd, stderr
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestSSOLoginCtrlC: Ctrl-C ends a waiting sign-in, PKCE or device code,
+// within a second, with exit 130 and nothing cached.
+func TestSSOLoginCtrlC(t *testing.T) {
+	for name, args := range map[string][]string{
+		"pkce":        {"sso", "login", "--session", "my-sso", "--no-browser"},
+		"device code": {"sso", "login", "--session", "my-sso", "--use-device-code", "--no-browser"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w, _ := ssoWorld(t)
+			w.write(".aws/config", "[sso-session my-sso]\nsso_start_url = "+ssoStart+"\nsso_region = eu-west-1\n")
+			cmd, stderr := w.startSSO(t, "samlgo: ", args...)
+			testenv.Pause(t.Context(), 200*time.Millisecond) // in the wait
+			start := time.Now()
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			if code := exitCode(t, cmd); code != 130 {
+				t.Errorf("exit %d; stderr %s", code, stderr)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("exit took %s after Ctrl-C", d)
+			}
+			if tok, _ := w.cache().LoadToken(ssoSession); tok != nil {
+				t.Error("a cancelled login cached a token")
+			}
+		})
+	}
+}
+
+// TestSSOLegacyStartURL: a legacy profile (sso_start_url, no sso_session)
+// signs in with a device code, and its token is cached under the SHA-1 of
+// the start URL, where the AWS CLI and the SDKs look for it.
+func TestSSOLegacyStartURL(t *testing.T) {
+	w, e := ssoWorld(t)
+	w.write(".aws/config", "[profile old]\nsso_start_url = "+ssoStart+"\nsso_region = eu-west-1\nsso_account_id = "+acctB+"\nsso_role_name = Developer\n")
+	cmd, stderr := w.startSSO(t, "enter the code", "sso", "login", "--profile", "old", "--no-browser")
+	codes := e.PendingUserCodes()
+	if len(codes) != 1 || !strings.Contains(stderr.String(), codes[0]) {
+		t.Fatalf("user codes %v; stderr %s", codes, stderr)
+	}
+	e.ApproveDevice(codes[0])
+	if code := exitCode(t, cmd); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	legacy := sso.Session{StartURL: ssoStart}
+	if tok, _ := w.cache().LoadToken(legacy); tok == nil {
+		t.Fatalf("no token under sha1(start URL) %s", w.cache().TokenPath(legacy))
+	}
+	r := w.run("", "sso", "creds", "--profile", "old", "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, "ASIA") {
+		t.Fatalf("creds from the legacy profile: %+v", r)
 	}
 }
