@@ -204,6 +204,14 @@ from awscli.customizations.sso.utils import SSO_TOKEN_DIR, _sso_json_dumps
 cache = JSONFileCache(SSO_TOKEN_DIR, dumps_func=_sso_json_dumps)
 tok = SSOTokenLoader(cache=cache)(sys.argv[1], session_name=sys.argv[2])
 print("read", "accessToken" in tok and "expiresAt" in tok)
+# botocore's own sign-in finds samlgo's token and client registration
+# valid; any call to AWS would fail here.
+from awscli.botocore.utils import SSOTokenFetcher
+def no_client(*a, **k):
+    raise RuntimeError("botocore wanted to call AWS")
+f = SSOTokenFetcher("eu-west-1", no_client, cache=cache)
+print("fetched", f.fetch_token(sys.argv[1], registration_scopes=["sso:account:access"], session_name=sys.argv[2])["accessToken"] == tok["accessToken"])
+print("registration", bool(f._registration(sys.argv[1], sys.argv[2], ["sso:account:access"])["clientId"]))
 exp = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)
 cache[sys.argv[3]] = {"startUrl": sys.argv[1], "region": "eu-west-1", "accessToken": sys.argv[4], "expiresAt": exp}
 `
@@ -213,7 +221,7 @@ cache[sys.argv[3]] = {"startUrl": sys.argv[1], "region": "eu-west-1", "accessTok
 	cmd = exec.Command(py, "-c", script, ssoStart, "my-sso", key, tok.AccessToken)
 	cmd.Env = env
 	out, err = cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "read True") {
+	if err != nil || !strings.Contains(string(out), "read True") || !strings.Contains(string(out), "fetched True") || !strings.Contains(string(out), "registration True") {
 		t.Fatalf("botocore reading samlgo's cache, writing its own: %v\n%s", err, out)
 	}
 	w.write(".aws/config", "[sso-session cli-sso]\nsso_start_url = "+ssoStart+"\nsso_region = eu-west-1\n")
