@@ -209,10 +209,12 @@ func (r *Registration) Valid(now time.Time, grantType string) bool {
 	if !now.Add(ExpiryWindow).Before(r.ExpiresAt) {
 		return false
 	}
-	if grantType == GrantAuthorizationCode {
-		return slices.Contains(r.GrantTypes, grantType)
+	if len(r.GrantTypes) == 0 {
+		// Written by botocore's device flow, which registers without
+		// grant types: good for the device code only.
+		return grantType != GrantAuthorizationCode
 	}
-	return true
+	return grantType == "" || slices.Contains(r.GrantTypes, grantType)
 }
 
 // Cache is the AWS CLI's SSO cache directory, shared with the AWS CLI and

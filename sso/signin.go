@@ -187,6 +187,12 @@ func (a *Authorizer) registration(ctx context.Context, grant string) (*Registrat
 	if r, err := a.Cache.LoadRegistration(a.Session); err == nil && r != nil && r.Valid(now, grant) {
 		return r, nil
 	}
+	return a.register(ctx, grant, now)
+}
+
+// register registers samlgo for the grant type and caches the
+// registration.
+func (a *Authorizer) register(ctx context.Context, grant string, now time.Time) (*Registration, error) {
 	in := &ssooidc.RegisterClientInput{
 		ClientName: aws.String("samlgo-" + a.clientSuffix(now)),
 		ClientType: aws.String("public"),
@@ -245,9 +251,23 @@ func (a *Authorizer) LoginDevice(ctx context.Context, show func(DeviceAuthorizat
 		return nil, err
 	}
 	clk := a.clock()
-	da, err := a.OIDC.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
-		ClientId: aws.String(reg.ClientID), ClientSecret: aws.String(reg.ClientSecret), StartUrl: aws.String(a.Session.StartURL),
-	})
+	start := func() (*ssooidc.StartDeviceAuthorizationOutput, error) {
+		return a.OIDC.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
+			ClientId: aws.String(reg.ClientID), ClientSecret: aws.String(reg.ClientSecret), StartUrl: aws.String(a.Session.StartURL),
+		})
+	}
+	da, err := start()
+	var uc *types.UnauthorizedClientException
+	var ic *types.InvalidClientException
+	if errors.As(err, &uc) || errors.As(err, &ic) {
+		// A cached registration another tool made for other grants, or
+		// one revoked early: register afresh, once.
+		a.log().Debug("cached client registration refused; registering again")
+		if reg, err = a.register(ctx, GrantDeviceCode, clk.Now()); err != nil {
+			return nil, err
+		}
+		da, err = start()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("starting the device authorization: %w", err)
 	}

@@ -43,6 +43,7 @@ type fakeOIDC struct {
 	t        *testing.T
 	register []*ssooidc.RegisterClientOutput
 	start    []*ssooidc.StartDeviceAuthorizationOutput
+	startErr []error // answered before the outputs in start
 	tokens   []tokenReply
 	inputs   []*ssooidc.CreateTokenInput
 }
@@ -72,6 +73,11 @@ func (f *fakeOIDC) RegisterClient(_ context.Context, in *ssooidc.RegisterClientI
 }
 
 func (f *fakeOIDC) StartDeviceAuthorization(_ context.Context, in *ssooidc.StartDeviceAuthorizationInput, _ ...func(*ssooidc.Options)) (*ssooidc.StartDeviceAuthorizationOutput, error) {
+	if len(f.startErr) > 0 {
+		err := f.startErr[0]
+		f.startErr = f.startErr[1:]
+		return nil, err
+	}
 	if len(f.start) == 0 {
 		f.t.Fatalf("unexpected StartDeviceAuthorization")
 	}
@@ -334,5 +340,43 @@ func TestCacheRemovesStaleTemps(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Fatalf("stale temp file still there: %v", err)
+	}
+}
+
+// TestDeviceReRegisters: a cached registration the service refuses for
+// the device grant (made by another tool for other grants) is replaced
+// once, and the new one is cached.
+func TestDeviceReRegisters(t *testing.T) {
+	a, f, _ := deviceSetup(t, 1, 600, issued)
+	if err := a.Cache.SaveRegistration(context.Background(), testSession, &Registration{ClientID: "other", ClientSecret: "s", ExpiresAt: t0.Add(time.Hour * 24)}); err != nil {
+		t.Fatal(err)
+	}
+	f.startErr = []error{&types.UnauthorizedClientException{}}
+	if _, err := a.LoginDevice(context.Background(), func(DeviceAuthorization) {}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := a.Cache.LoadRegistration(testSession); r == nil || r.ClientID != "cid" {
+		t.Fatalf("registration %v", r)
+	}
+}
+
+func TestRegistrationValidFor(t *testing.T) {
+	exp := t0.Add(24 * time.Hour)
+	botocore := Registration{ClientID: "c", ClientSecret: "s", ExpiresAt: exp}
+	pkce := Registration{ClientID: "c", ClientSecret: "s", ExpiresAt: exp, GrantTypes: []string{GrantAuthorizationCode, GrantRefreshToken}}
+	for _, tc := range []struct {
+		r     Registration
+		grant string
+		want  bool
+	}{
+		{botocore, GrantDeviceCode, true}, {botocore, GrantAuthorizationCode, false},
+		{pkce, GrantAuthorizationCode, true}, {pkce, GrantDeviceCode, false},
+	} {
+		if got := tc.r.Valid(t0, tc.grant); got != tc.want {
+			t.Errorf("%v for %s: %v", tc.r.GrantTypes, tc.grant, got)
+		}
+	}
+	if botocore.Valid(exp.Add(-10*time.Minute), GrantDeviceCode) {
+		t.Error("a registration inside the 15-minute window is valid")
 	}
 }

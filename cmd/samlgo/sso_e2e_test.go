@@ -170,6 +170,18 @@ func TestSSOPKCEInChrome(t *testing.T) {
 	if n := len(browser.Processes(filepath.Join(w.home, ".cache", "samlgo", "chrome", "my-sso"))); n != 0 {
 		t.Errorf("%d Chrome processes left", n)
 	}
+
+	// The device code in the same Chrome: the verification page's Allow.
+	r = w.run("", "sso", "login", "--session", "my-sso", "--use-device-code", "--headless", "--allow-selector", "#allow")
+	if r.code != 0 {
+		t.Fatalf("device login in Chrome: %+v", r)
+	}
+	if tok2, _ := w.cache().LoadToken(ssoSession); tok2 == nil || tok2.AccessToken == tok.AccessToken || !e.ValidAccessToken(tok2.AccessToken) {
+		t.Fatal("no new token from the device login in Chrome")
+	}
+	if n := len(browser.Processes(filepath.Join(w.home, ".cache", "samlgo", "chrome", "my-sso"))); n != 0 {
+		t.Errorf("%d Chrome processes left after the device login", n)
+	}
 }
 
 // TestSSOCacheSharedWithAWSCLI: the AWS CLI v2 uses the token samlgo
