@@ -143,6 +143,20 @@ func TestSSOBadInput(t *testing.T) {
 			t.Errorf("%v: %+v", args, r)
 		}
 	}
+	// A config file the AWS CLI could not read either (a duplicate
+	// section), and an sso-session without a region.
+	for _, cfg := range []string{
+		"[sso-session my-sso]\nsso_start_url = " + ssoStart + "\n[sso-session my-sso]\nsso_region = eu-west-1\n",
+		"[sso-session my-sso]\nsso_start_url = " + ssoStart + "\n",
+	} {
+		w.write(".aws/config", cfg)
+		before, _ := os.ReadFile(w.config)
+		r := w.run("", "sso", "roles", "--session", "my-sso")
+		after, _ := os.ReadFile(w.config)
+		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 || string(before) != string(after) {
+			t.Errorf("config %q: %+v", cfg, r)
+		}
+	}
 	if len(e.Calls()) != 0 {
 		t.Errorf("bad input reached the emulator: %v", e.Calls())
 	}
