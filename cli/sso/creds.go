@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -91,7 +92,7 @@ func credsRun(ctx context.Context, o *CredsOptions) error {
 		account, role = cmdutil.First(account, prof.AccountID), cmdutil.First(role, prof.RoleName)
 	}
 	if !o.All && (account == "" || role == "") {
-		return cmdutil.UsageError(fmt.Errorf("which role? pass --account and --role, or --all"),
+		return cmdutil.UsageError(errors.New("no role given: pass --account and --role, or --all"),
 			"hint: samlgo sso roles lists them")
 	}
 	tmpl := cmdutil.First(o.ProfileTemplate, awsfiles.DefaultProfileTemplate)

@@ -123,7 +123,7 @@ func (s *SessionFlags) resolve(d *Deps, profile string) (sess sso.Session, prof 
 			sess.Region = s.Region
 		}
 	default:
-		return sso.Session{}, nil, cmdutil.UsageError(errors.New("which IAM Identity Center? no session given"),
+		return sso.Session{}, nil, cmdutil.UsageError(errors.New("no IAM Identity Center session given"),
 			"hint: pass --session NAME (an [sso-session NAME] in ~/.aws/config), or --start-url URL --sso-region REGION")
 	}
 	if len(s.Scopes) > 0 {
