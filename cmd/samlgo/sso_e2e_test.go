@@ -371,3 +371,26 @@ func TestSSOLegacyStartURL(t *testing.T) {
 		t.Fatalf("creds from the legacy profile: %+v", r)
 	}
 }
+
+// BenchmarkAWSCLISSOGetRoleCredentials is what sso creds --format json
+// replaces: the AWS CLI v2 calling GetRoleCredentials on the same
+// emulator with the same cached token (passed in argv, as the AWS CLI
+// requires; this is a benchmark, not samlgo).
+func BenchmarkAWSCLISSOGetRoleCredentials(b *testing.B) {
+	aws := awsCLI(b)
+	w, e := ssoWorld(b)
+	e.AutoApprove = true
+	if r := w.run("", "sso", "login", "--start-url", ssoStart, "--sso-region", "eu-west-1", "--session", "my-sso", "--write-config", "--use-device-code", "--no-browser"); r.code != 0 {
+		b.Fatalf("login: %+v", r)
+	}
+	tok, _ := w.cache().LoadToken(ssoSession)
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(aws, "sso", "get-role-credentials", "--endpoint-url", e.URL, "--region", "eu-west-1",
+			"--account-id", acctA, "--role-name", "ReadOnly", "--access-token", tok.AccessToken, "--output", "json")
+		cmd.Env = []string{"HOME=" + w.home, "PATH=/usr/bin:/bin", "AWS_CONFIG_FILE=" + w.config, "AWS_SHARED_CREDENTIALS_FILE=" + w.creds}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("aws: %v\n%s", err, out)
+		}
+	}
+}
