@@ -18,7 +18,8 @@ import (
 type Approval struct {
 	// Options are the browser's: ExecPath, URL (the page to open),
 	// ProfileDir (the saved IdP session), Headless, NoSandbox, Status, Log.
-	// Autofill and the stall settings do not apply.
+	// StallAfter ends a headless approval whose page does not change (a
+	// *StallError); Autofill does not apply.
 	Options
 	// Done reports whether a page's URL is the end of the approval (the
 	// loopback callback).
@@ -61,6 +62,11 @@ func Approve(ctx context.Context, a Approval) error {
 		clickJS = `(() => { for (const s of ` + string(sels) + `) { const b = document.querySelector(s);
   if (b && !b.dataset.samlgoClicked) { b.dataset.samlgoClicked = "1"; b.click(); return true } } return false })()`
 	}
+	stallAfter := a.StallAfter
+	if stallAfter == 0 {
+		stallAfter = 30 * time.Second
+	}
+	last, changed := "", time.Now()
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -88,6 +94,14 @@ func Approve(ctx context.Context, a Approval) error {
 		}
 		if a.Done != nil && a.Done(loc) {
 			return nil
+		}
+		if loc != last {
+			last, changed = loc, time.Now()
+		} else if a.Headless && a.Done != nil && time.Since(changed) > stallAfter {
+			// Headless, no one can answer the page: a sign-in the saved
+			// IdP session does not cover, or a button samlgo must not
+			// press on its own.
+			return &StallError{URL: loc, Reason: "the approval page did not move on for " + stallAfter.String() + "; sign in with a visible window (no --headless) or press Allow yourself"}
 		}
 		if clicked, err := chromedp.Run(bctx, chromedp.Evaluate[bool](clickJS)); err == nil && clicked {
 			log.Debug("pressed a button on the approval page")

@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -200,8 +201,12 @@ func (o *LoginOptions) opener(s sso.Session, quiet bool) func(ctx context.Contex
 			},
 			Click: o.AllowSelector,
 		})
-		if err == browser.ErrClosed {
+		var stall *browser.StallError
+		switch {
+		case errors.Is(err, browser.ErrClosed):
 			return cmdutil.ErrCancelled
+		case errors.As(err, &stall):
+			return cmdutil.FailureError(err, "hint: run samlgo sso login without --headless where there is a display, or with --no-browser and open the address yourself")
 		}
 		if err != nil && ctx.Err() != nil {
 			return nil // the sign-in ended some other way
