@@ -95,7 +95,7 @@ func configureProfileRun(ctx context.Context, opts *Options) error {
 	if region != "" {
 		keys = append(keys, [2]string{"region", region})
 	}
-	if err := awsfiles.SetConfigKeys(ctx, cfgPath, opts.Profile, keys); err != nil {
+	if err := awsfiles.SetConfigKeys(ctx, cfgPath, awsfiles.KindProfile, opts.Profile, keys); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "samlgo: profile %q in %s: credential_process = %s\n", opts.Profile, cfgPath, line)

@@ -30,6 +30,7 @@ import (
 	"github.com/samlgo/samlgo/cli/roles"
 	"github.com/samlgo/samlgo/cli/serve"
 	"github.com/samlgo/samlgo/cli/sessiontoken"
+	"github.com/samlgo/samlgo/cli/sso"
 	"github.com/samlgo/samlgo/cli/version"
 	"github.com/samlgo/samlgo/cli/webidentity"
 	"github.com/samlgo/samlgo/cli/whoami"
@@ -104,6 +105,7 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		roles.NewCmdRoles(f, nil),
 		inspect.NewCmdInspect(f, nil),
 		demo.NewCmdDemo(f),
+		sso.NewCmdSSO(f),
 		version.NewCmdVersion(f),
 		credentialprocess.NewCmdCredentialProcess(f, nil),
 		configureprofile.NewCmdConfigureProfile(f, nil),

@@ -1,0 +1,253 @@
+package sso
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/browser"
+	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/sso"
+)
+
+// LoginOptions are sso login's flags and dependencies.
+type LoginOptions struct {
+	*Deps
+	// Approve drives samlgo's own Chrome (browser.Approve).
+	Approve func(ctx context.Context, a browser.Approval) error
+	// OpenSystem opens a URL in the system's browser.
+	OpenSystem func(ctx context.Context, url string) error
+	// FindChrome finds Chrome (browser.Find).
+	FindChrome func(explicit string) (string, error)
+	// ProfileDir is the saved IdP session's Chrome profile for a name.
+	ProfileDir func(name string) (string, error)
+
+	Session       SessionFlags
+	Profile       string
+	UseDeviceCode bool
+	WriteConfig   bool
+	Browser       string
+	NoBrowser     bool
+	Headless      bool
+	Account       string
+	AllowSelector []string
+}
+
+// NewCmdLogin builds sso login; runF replaces loginRun in tests of the
+// flag wiring.
+func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
+	o := &LoginOptions{
+		Approve: browser.Approve, OpenSystem: openSystem, FindChrome: browser.Find,
+		ProfileDir: func(name string) (string, error) {
+			cache, err := os.UserCacheDir()
+			if err != nil {
+				return "", fmt.Errorf("finding the cache directory for the browser profile: %w", err)
+			}
+			return browser.ProfileDir(cache, name), nil
+		},
+	}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Sign in to IAM Identity Center and cache the token",
+		Long: `sso login signs you in to IAM Identity Center and caches the token in
+~/.aws/sso/cache, where the AWS CLI and the SDKs find it.
+
+With a session (--session, an [sso-session NAME] in ~/.aws/config) the
+sign-in is the authorization-code grant with PKCE, as the AWS CLI does
+since 2.22: samlgo opens the authorization page in its own Chrome, with the
+saved IdP session of the account (--account, default the session name),
+headless when there is no display or with --headless; --browser system
+uses the system's browser, --no-browser only prints the URL. A callback on
+127.0.0.1 receives the code; the sign-in ends after 10 minutes.
+
+--use-device-code (and a legacy --start-url without --session) uses the
+device authorization instead: the code to enter is shown on stderr.`,
+		Example: `  samlgo sso login --session my-sso --start-url https://my-org.awsapps.com/start --sso-region eu-west-1 --write-config
+  samlgo sso login --session my-sso
+  samlgo sso login --session my-sso --use-device-code --no-browser
+  samlgo sso login --profile dev           # the profile's sso_session`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Deps = newDeps(f)
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return loginRun(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	o.Session.register(fl)
+	fl.StringVar(&o.Profile, "profile", "", "take the session from this profile's sso_session (or legacy sso_start_url) in ~/.aws/config")
+	fl.BoolVar(&o.UseDeviceCode, "use-device-code", false, "sign in with a device code instead of the authorization code with PKCE")
+	fl.BoolVar(&o.WriteConfig, "write-config", false, "save --start-url, --sso-region and the scopes as [sso-session NAME] in ~/.aws/config")
+	fl.StringVar(&o.Browser, "browser", "", `Chrome or Chromium to run, or "system" for the system's browser (default $SAMLGO_BROWSER, then PATH)`)
+	fl.BoolVar(&o.NoBrowser, "no-browser", false, "do not open a browser; print the URL to open")
+	fl.BoolVar(&o.Headless, "headless", false, "run Chrome without a window")
+	fl.StringVar(&o.Account, "account", "", "whose saved IdP session Chrome uses (default: the session name)")
+	fl.StringSliceVar(&o.AllowSelector, "allow-selector", nil, "CSS selector of a button samlgo presses on the approval page (e.g. an emulator's Allow)")
+	fl.StringSliceVar(&o.Session.Scopes, "scope", nil, "registration scopes (default sso_registration_scopes, else "+sso.DefaultScope+")")
+	return cmd
+}
+
+func loginRun(ctx context.Context, o *LoginOptions) error {
+	if o.NoBrowser && o.Browser != "" {
+		return cmdutil.UsageErrorf("--no-browser and --browser contradict each other")
+	}
+	if o.WriteConfig && o.Session.Session == "" {
+		return cmdutil.UsageErrorf("--write-config needs --session NAME: it writes [sso-session NAME]")
+	}
+	s, _, err := o.Session.resolve(o.Deps, o.Profile)
+	if err != nil {
+		return ssoError(err, s)
+	}
+	if o.WriteConfig {
+		if err := writeSession(ctx, o.Deps, s); err != nil {
+			return err
+		}
+	}
+	a, svc, err := authorizer(ctx, o.Deps, s, o.Profile)
+	if err != nil {
+		return err
+	}
+	var tok *sso.Token
+	if o.UseDeviceCode || s.Name == "" {
+		tok, err = o.device(ctx, a)
+	} else {
+		tok, err = a.LoginAuthCode(ctx, sso.AuthCode{AuthorizeEndpoint: svc.AuthorizeEndpoint, Open: o.opener(s, false)})
+	}
+	if err != nil {
+		return ssoError(err, s)
+	}
+	what := fmt.Sprintf("%q", s.StartURL)
+	if s.Name != "" {
+		what = "sso-session " + s.Name + " (" + s.StartURL + ")"
+	}
+	fmt.Fprintf(o.IO.ErrOut, "samlgo: signed in to %s; token valid until %s\n", what, tok.ExpiresAt.UTC().Format(time.RFC3339))
+	return nil
+}
+
+// device runs the device authorization: the code on stderr, the page in
+// the browser unless --no-browser, which is closed when the poll ends.
+func (o *LoginOptions) device(ctx context.Context, a *sso.Authorizer) (*sso.Token, error) {
+	openCtx, stop := context.WithCancel(ctx)
+	opened := make(chan error, 1)
+	started := false
+	defer func() {
+		stop()
+		if started {
+			<-opened
+		}
+	}()
+	return a.LoginDevice(ctx, func(d sso.DeviceAuthorization) {
+		fmt.Fprintf(o.IO.ErrOut, "samlgo: to sign in, open %s and enter the code %s (valid until %s)\n",
+			d.VerificationURI, d.UserCode, d.ExpiresAt.UTC().Format(time.RFC3339))
+		if o.NoBrowser {
+			return
+		}
+		page := cmdutil.First(d.VerificationURIComplete, d.VerificationURI)
+		started = true
+		go func() { opened <- o.opener(a.Session, true)(openCtx, page) }()
+	})
+}
+
+// opener shows a sign-in page: printed (--no-browser), in the system's
+// browser, or in samlgo's Chrome with the saved IdP session. quiet skips
+// the printed line (the device flow printed its own).
+func (o *LoginOptions) opener(s sso.Session, quiet bool) func(ctx context.Context, url string) error {
+	status := func(msg string) {
+		if o.IO.ErrTTY {
+			fmt.Fprintf(o.IO.ErrOut, "samlgo: %s\n", msg)
+		}
+	}
+	return func(ctx context.Context, u string) error {
+		if !quiet {
+			fmt.Fprintf(o.IO.ErrOut, "samlgo: sign in at this address if no browser opens:\n  %s\n", u)
+		}
+		switch {
+		case o.NoBrowser:
+			return nil
+		case o.Browser == "system":
+			if err := o.OpenSystem(ctx, u); err != nil {
+				fmt.Fprintf(o.IO.ErrOut, "samlgo: could not open the system's browser (%v); open the address above\n", err)
+			}
+			return nil
+		}
+		exe, err := o.FindChrome(cmdutil.First(o.Browser, o.Getenv("SAMLGO_BROWSER")))
+		if err != nil {
+			return cmdutil.UsageError(err, "hint: pass --browser system or --no-browser")
+		}
+		dir, err := o.ProfileDir(cmdutil.First(o.Account, s.Name, "sso"))
+		if err != nil {
+			return err
+		}
+		prof, err := browser.OpenProfile(ctx, dir, false, func() { status("another samlgo sign-in is using this browser profile; waiting…") })
+		if err != nil {
+			return err
+		}
+		defer prof.Close()
+		headless := o.Headless || !browser.HasDisplay()
+		err = o.Approve(ctx, browser.Approval{
+			Options: browser.Options{ExecPath: exe, URL: u, ProfileDir: dir, Headless: headless, NoSandbox: os.Geteuid() == 0, Status: status, Log: o.Log},
+			Done: func(loc string) bool {
+				return strings.HasPrefix(loc, "http://127.0.0.1:") && strings.Contains(loc, sso.CallbackPath)
+			},
+			Click: o.AllowSelector,
+		})
+		var stall *browser.StallError
+		switch {
+		case errors.Is(err, browser.ErrClosed):
+			return cmdutil.ErrCancelled
+		case errors.As(err, &stall):
+			return cmdutil.FailureError(err, "hint: run samlgo sso login without --headless where there is a display, or with --no-browser and open the address yourself")
+		}
+		if err != nil && ctx.Err() != nil {
+			return nil // the sign-in ended some other way
+		}
+		return err
+	}
+}
+
+// writeSession saves the session as [sso-session NAME].
+func writeSession(ctx context.Context, d *Deps, s sso.Session) error {
+	path, err := d.ConfigFile()
+	if err != nil {
+		return err
+	}
+	set := [][2]string{{sso.KeyStartURL, s.StartURL}, {sso.KeyRegion, s.Region}}
+	if len(s.Scopes) > 0 {
+		set = append(set, [2]string{sso.KeyRegistrationScopes, strings.Join(s.Scopes, ",")})
+	}
+	if err := awsfiles.SetConfigKeys(ctx, path, awsfiles.KindSSOSession, s.Name, set); err != nil {
+		return cmdutil.UsageError(fmt.Errorf("saving [sso-session %s] in %s: %w", s.Name, path, err))
+	}
+	fmt.Fprintf(d.IO.ErrOut, "samlgo: saved [sso-session %s] in %s\n", s.Name, path)
+	return nil
+}
+
+// openSystem opens url in the desktop's browser: xdg-open, open or start.
+// The URL carries no secret (the client id, state and PKCE challenge are
+// public), so it may appear in argv.
+func openSystem(ctx context.Context, url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.CommandContext(ctx, "open", url)
+	case "windows":
+		cmd = exec.CommandContext(ctx, "rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.CommandContext(ctx, "xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
+}
