@@ -2,31 +2,24 @@ package credserver
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/samlgo/samlgo/creds"
 )
 
-// credentialVariables are the variables the SDKs read credentials or a
-// profile from before a container endpoint: a child given the endpoint
-// must not find any of them (PRODUCT.md §3, exec).
-var credentialVariables = []string{
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-	"AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
-	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-}
-
 // ChildEnv is environ for a child that gets its credentials from the
-// endpoint at url: every credential variable removed, the endpoint and
+// endpoint at url: every variable an SDK would read first removed
+// (creds.ShadowingVariables), the endpoint and
 // token set, and, unless emptyCredentials is "", AWS_SHARED_CREDENTIALS_FILE
 // pointed at that empty file, because the SDKs read the shared credentials
 // file before a container endpoint and a [default] profile holding keys
 // would silently win. The config file still applies.
 func ChildEnv(environ []string, url, token, emptyCredentials string) []string {
 	drop := map[string]bool{}
-	for _, k := range credentialVariables {
+	for _, k := range creds.ShadowingVariables {
 		drop[k] = true
 	}
 	if emptyCredentials != "" {
@@ -60,4 +53,21 @@ func EmptyCredentialsFile(dir string) (path string, remove func(), err error) {
 		return "", nil, fmt.Errorf("making the child's empty credentials file: %w", err)
 	}
 	return path, func() { os.RemoveAll(d) }, nil
+}
+
+// URL is the endpoint URL a program on this machine uses for a listener's
+// address: a wildcard address is reached through the loopback, the only
+// plain-http host the SDKs accept besides the ECS and EKS link-local ones.
+func URL(addr net.Addr) string {
+	host, port := "127.0.0.1", ""
+	if ta, ok := addr.(*net.TCPAddr); ok {
+		port = fmt.Sprint(ta.Port)
+		if ta.IP.IsLoopback() {
+			host = ta.IP.String()
+			if ta.IP.To4() == nil {
+				host = "[" + host + "]"
+			}
+		}
+	}
+	return "http://" + host + ":" + port + "/"
 }

@@ -20,6 +20,10 @@ import (
 	"github.com/samlgo/samlgo/creds"
 )
 
+// LongTermExpiry is the Expiration given with credentials that have none
+// (an IAM user's keys).
+const LongTermExpiry = 15 * time.Minute
+
 // TokenBytes is the size of the authorization token's randomness.
 const TokenBytes = 32
 
@@ -82,10 +86,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "CredentialsUnavailable", oneLine(err.Error()))
 		return
 	}
-	log.Debug("container credentials served", "remote", r.RemoteAddr, "expires", c.Expiration)
+	exp := c.Expiration
+	if exp.IsZero() {
+		// Long-term keys do not expire, but botocore's container provider
+		// needs an Expiration: a short one makes clients come back, and
+		// meet the keys' revocation soon.
+		exp = time.Now().Add(LongTermExpiry)
+	}
+	log.Debug("container credentials served", "remote", r.RemoteAddr, "expires", exp)
 	_ = json.NewEncoder(w).Encode(response{
 		AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, Token: c.SessionToken,
-		Expiration: c.Expiration.UTC().Format(time.RFC3339),
+		Expiration: exp.UTC().Format(time.RFC3339),
 	})
 }
 

@@ -7,10 +7,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	osexec "os/exec"
 	"os/signal"
+	"strings"
+	"sync"
 	"syscall"
+
+	"github.com/samlgo/samlgo/cli/credentialprocess"
+	"github.com/samlgo/samlgo/credcache"
+	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/credserver"
 
 	"github.com/spf13/cobra"
 
@@ -23,17 +31,43 @@ type Options struct {
 	// Environ is samlgo's own environment, the child's starting point.
 	Environ func() []string
 
+	// Refreshed is the cached, single-sign-in source of an account and
+	// role's credentials (as credential-process serves them), and the
+	// account's region.
+	Refreshed func(ctx context.Context, account, role string) (get func(context.Context) (creds.Credentials, error), region string, err error)
+
 	Profile string
 	Nested  bool
 	Command []string
+	// Server gives the child a local container credentials endpoint
+	// instead of fixed keys; KeepCredentialsFile leaves it the shared
+	// credentials file.
+	Server, KeepCredentialsFile bool
+	// Account and Role take the credentials from a SAML sign-in instead of
+	// a profile.
+	Account, Role string
 }
 
 // NewCmdExec builds the command; runF replaces execRun in tests of the
 // flag wiring.
 func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{SignerSetup: cmdutil.NewSignerSetup(f), Environ: os.Environ}
+	opts.Refreshed = func(ctx context.Context, account, role string) (func(context.Context) (creds.Credentials, error), string, error) {
+		cfg, acct, acctName, err := cmdutil.Account(f.Config, account, true)
+		if err != nil {
+			return nil, "", err
+		}
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return nil, "", fmt.Errorf("finding the cache directory: %w", err)
+		}
+		p := credentialprocess.NewProvider(cache, cmdutil.First(account, acctName), role, f.Now, f.Log, func(ctx context.Context) (creds.Credentials, error) {
+			return credentialprocess.SignIn(ctx, f, cfg, acct, acctName, role)
+		})
+		return p.Credentials, acct.Region, nil
+	}
 	cmd := &cobra.Command{
-		Use:   "exec [--profile P] [--nested] -- CMD [ARGS…]",
+		Use:   "exec [--profile P | --account A --role R] [--server] [--nested] -- CMD [ARGS…]",
 		Short: "Run a command with a profile's credentials in its environment",
 		Long: `exec runs CMD with the credentials of profile P (default SAMLGO_PROFILE,
 AWS_PROFILE, else default) in its environment: AWS_ACCESS_KEY_ID,
@@ -43,11 +77,23 @@ AWS_DEFAULT_PROFILE and the other variables an SDK would read first
 removed. Signals are passed on to CMD, and samlgo exits with CMD's exit
 code (128+N when CMD dies of signal N).
 
+With --account A --role R the credentials come from a SAML sign-in
+instead, cached and refreshed as credential-process does.
+
+With --server, CMD gets no keys: a container credentials endpoint on
+127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI and
+AWS_CONTAINER_AUTHORIZATION_TOKEN) serves it credentials that are
+refreshed before they expire, so a build that runs for hours never holds
+expired ones. The SDKs read the shared credentials file before a container
+endpoint, so CMD's AWS_SHARED_CREDENTIALS_FILE points at an empty private
+file (its config file still works), unless --keep-credentials-file.
+
 Inside an exec for another profile (SAMLGO_PROFILE set), exec refuses:
 the outer credentials would shadow the inner ones in programs that read
 the shared files first. --nested runs it anyway.`,
 		Example: `  samlgo exec --profile prod -- aws s3 ls
-  samlgo exec --profile prod -- terraform plan`,
+  samlgo exec --profile prod -- terraform plan
+  samlgo exec --account corp --role Admin --server -- make deploy   # hours long: never expired keys`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() > 0 {
@@ -62,6 +108,10 @@ the shared files first. --nested runs it anyway.`,
 	}
 	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile whose credentials CMD gets (default $SAMLGO_PROFILE, $AWS_PROFILE, default)")
 	cmd.Flags().BoolVar(&opts.Nested, "nested", false, "run inside another samlgo exec for a different profile")
+	cmd.Flags().StringVar(&opts.Account, "account", "", "take credentials from a SAML sign-in to this account (with --role) instead of a profile")
+	cmd.Flags().StringVar(&opts.Role, "role", "", "the role of --account")
+	cmd.Flags().BoolVar(&opts.Server, "server", false, "give CMD a local container credentials endpoint, refreshed, instead of fixed keys")
+	cmd.Flags().BoolVar(&opts.KeepCredentialsFile, "keep-credentials-file", false, "with --server, leave CMD the shared credentials file (a profile there with keys would win over the endpoint)")
 	cmd.Flags().SetInterspersed(false) // flags after CMD are CMD's
 	return cmd
 }
@@ -75,15 +125,30 @@ func execRun(ctx context.Context, opts *Options) error {
 	if len(opts.Command) == 0 {
 		return cmdutil.UsageErrorf("no command to run; pass it after --: samlgo exec --profile P -- CMD")
 	}
+	if opts.Role != "" || opts.Account != "" {
+		switch {
+		case opts.Profile != "":
+			return cmdutil.UsageErrorf("--profile and --account/--role are two sources of credentials: pass one")
+		case opts.Role == "":
+			return cmdutil.UsageErrorf("--account needs --role: samlgo exec --account A --role R -- CMD")
+		}
+	}
+	if opts.KeepCredentialsFile && !opts.Server {
+		return cmdutil.UsageErrorf("--keep-credentials-file goes with --server")
+	}
 	profile := cmdutil.ProfileFor(opts.Profile, opts.Getenv)
+	if opts.Role != "" {
+		profile = cmdutil.First(opts.Account, "default-account") + ":" + opts.Role
+	}
 	if outer := opts.Getenv("SAMLGO_PROFILE"); outer != "" && outer != profile && !opts.Nested {
 		return cmdutil.UsageError(fmt.Errorf("already inside samlgo exec for profile %q; an exec for %q here would be shadowed by the outer credentials", outer, profile),
 			"hint: exit the outer shell first, or pass --nested if you mean it")
 	}
-	env, err := childEnv(ctx, opts, profile)
+	env, stop, err := childEnv(ctx, opts, profile)
 	if err != nil {
 		return err
 	}
+	defer stop()
 	path, err := osexec.LookPath(opts.Command[0])
 	if err != nil {
 		return cmdutil.UsageErrorf("command %q: %w", opts.Command[0], unwrapExec(err))
@@ -91,14 +156,93 @@ func execRun(ctx context.Context, opts *Options) error {
 	return run(path, opts.Command, env, opts)
 }
 
-// childEnv is the child's environment with fixed credentials. (An
-// exec --server would give a credentials endpoint here instead.)
-func childEnv(ctx context.Context, opts *Options, profile string) ([]string, error) {
-	res, err := opts.StoredCredentials(ctx, profile)
+// childEnv is the child's environment: fixed credentials, or with
+// --server the endpoint that serves them; stop ends what it started.
+func childEnv(ctx context.Context, opts *Options, profile string) (env []string, stop func(), err error) {
+	get, region, err := source(ctx, opts, profile)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return res.Creds.ChildEnviron(opts.Environ(), res.Region, "SAMLGO_PROFILE="+profile), nil
+	c, err := get(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	label := "SAMLGO_PROFILE=" + profile
+	if !opts.Server {
+		return c.ChildEnviron(opts.Environ(), region, label), func() {}, nil
+	}
+	token, err := credserver.NewToken()
+	if err != nil {
+		return nil, nil, fmt.Errorf("making the endpoint's token: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the credentials endpoint: %w", err)
+	}
+	empty, removeEmpty := "", func() {}
+	if !opts.KeepCredentialsFile {
+		if empty, removeEmpty, err = credserver.EmptyCredentialsFile(""); err != nil {
+			ln.Close()
+			return nil, nil, err
+		}
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = (&credserver.Server{Token: token, Credentials: get}).Serve(sctx, ln)
+	}()
+	env = credserver.ChildEnv(withoutRegion(opts.Environ(), region), credserver.URL(ln.Addr()), token, empty)
+	if region != "" {
+		env = append(env, "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
+	}
+	return append(env, label), func() {
+		cancel()
+		<-done
+		removeEmpty()
+	}, nil
+}
+
+// source is where the child's credentials come from: the profile (its
+// stored keys, or its role assumed), read again when they near their end,
+// or the SAML sign-in of --account/--role.
+func source(ctx context.Context, opts *Options, profile string) (func(context.Context) (creds.Credentials, error), string, error) {
+	if opts.Role != "" {
+		return opts.Refreshed(ctx, opts.Account, opts.Role)
+	}
+	first, err := opts.StoredCredentials(ctx, profile)
+	if err != nil {
+		return nil, "", err
+	}
+	var mu sync.Mutex
+	cur := first
+	return func(ctx context.Context) (creds.Credentials, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if exp := cur.Creds.Expiration; exp.IsZero() || exp.After(opts.Now().Add(credcache.RefreshBefore)) {
+			return cur.Creds, nil
+		}
+		next, err := opts.StoredCredentials(ctx, profile)
+		if err != nil {
+			return creds.Credentials{}, err
+		}
+		cur = next
+		return cur.Creds, nil
+	}, first.Region, nil
+}
+
+// withoutRegion drops the region variables when the child gets its own.
+func withoutRegion(environ []string, region string) []string {
+	if region == "" {
+		return environ
+	}
+	var out []string
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, "AWS_REGION=") && !strings.HasPrefix(kv, "AWS_DEFAULT_REGION=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // run starts the child on samlgo's own streams, forwards signals until it

@@ -109,7 +109,7 @@ func serveRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.UsageErrorf("--listen %q: %w", opts.Listen, err)
 	}
-	url := EndpointURL(ln.Addr())
+	url := credserver.URL(ln.Addr())
 	fmt.Fprintf(opts.IO.Out, "export AWS_CONTAINER_CREDENTIALS_FULL_URI=%s\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN=%s\n", url, token)
 	if opts.IO.ErrTTY {
 		fmt.Fprintf(opts.IO.ErrOut, "samlgo: serving credentials on %s (Ctrl-C to stop)\n", url)
@@ -123,23 +123,6 @@ func serveRun(ctx context.Context, opts *Options) error {
 	// Stopped by Ctrl-C or SIGTERM, cleanly: the exit code says which
 	// (PRODUCT.md §5).
 	return ctx.Err()
-}
-
-// EndpointURL is the URL a program on this machine uses for ln's address:
-// a wildcard address is reached through the loopback, the only plain-http
-// host the SDKs accept besides the ECS and EKS link-local ones.
-func EndpointURL(addr net.Addr) string {
-	host, port := "127.0.0.1", ""
-	if ta, ok := addr.(*net.TCPAddr); ok {
-		port = fmt.Sprint(ta.Port)
-		if ta.IP.IsLoopback() {
-			host = ta.IP.String()
-			if ta.IP.To4() == nil {
-				host = "[" + host + "]"
-			}
-		}
-	}
-	return "http://" + host + ":" + port + "/"
 }
 
 // source is where the credentials come from: the stored profile, read at

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlgo/samlgo/credserver"
+
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
@@ -112,11 +114,11 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-func TestEndpointURL(t *testing.T) {
+func TestURL(t *testing.T) {
 	for addr, want := range map[string]string{"127.0.0.1:80": "http://127.0.0.1:80/", "0.0.0.0:81": "http://127.0.0.1:81/", "[::1]:82": "http://[::1]:82/"} {
 		a, _ := net.ResolveTCPAddr("tcp", addr)
-		if got := EndpointURL(a); got != want {
-			t.Errorf("EndpointURL(%s) = %s, want %s", addr, got, want)
+		if got := credserver.URL(a); got != want {
+			t.Errorf("URL(%s) = %s, want %s", addr, got, want)
 		}
 	}
 }

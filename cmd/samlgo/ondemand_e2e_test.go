@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -210,4 +211,53 @@ func exitCodeOf(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
+}
+
+// TestExecServer: exec --server gives the child an endpoint, not keys;
+// the AWS CLI in the child signs with what it serves. A [default] profile
+// with keys in the shared credentials file would win over the endpoint,
+// so the child gets an empty one; --keep-credentials-file shows why.
+func TestExecServer(t *testing.T) {
+	w := newWorld(t)
+	f := w.samlFile(pair(adminA, provA))
+	if r := w.run("", "login", "--saml-file", f, "--profile", "stored"); r.code != 0 {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	// Keys the emulator does not know, where the SDKs look first.
+	w.write(".aws/credentials", readFile(t, w.creds)+"\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+	aws := awsCLI(t)
+	script := `test -z "$AWS_ACCESS_KEY_ID" || { echo "keys in the environment"; exit 3; }; ` +
+		`echo "creds file: $AWS_SHARED_CREDENTIALS_FILE"; exec "$0" sts get-caller-identity --endpoint-url "$1" --output text --query Arn`
+	r := w.run("", "exec", "--profile", "stored", "--server", "--", "/bin/sh", "-c", script, aws, w.emu.URL)
+	if r.code != 0 || !strings.Contains(r.stdout, "assumed-role/Admin/") || strings.Contains(r.stdout, "creds file: "+w.creds) {
+		t.Fatalf("exec --server: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// The empty credentials file is gone with the child.
+	file := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(r.stdout, "\n", 2)[0], "creds file: "))
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("the child's empty credentials file %q is left: %v", file, err)
+	}
+	r = w.run("", "exec", "--profile", "stored", "--server", "--keep-credentials-file", "--", "/bin/sh", "-c", script, aws, w.emu.URL)
+	if r.code == 0 {
+		t.Errorf("with --keep-credentials-file the [default] keys should win and be refused: stdout %q", r.stdout)
+	}
+	if r := w.run("", "exec", "--keep-credentials-file", "--", "true"); r.code != 2 {
+		t.Errorf("--keep-credentials-file without --server: exit %d", r.code)
+	}
+}
+
+// TestExecServerSignsInOnce: exec --account --role --server signs in once
+// through the IdP and serves the child from the shared cache.
+func TestExecServerSignsInOnce(t *testing.T) {
+	w := newBrowserWorld(t)
+	w.extra = append(w.extra, "SAMLGO_PASSWORD=correct horse")
+	r := w.run("", "exec", "--account", "corp", "--role", "Admin", "--server", "--", "/bin/sh", "-c",
+		`exec "$0" sts get-caller-identity --endpoint-url "$1" --region us-east-1 --output text --query Arn`, awsCLI(t), w.emu.URL)
+	if r.code != 0 || !strings.Contains(r.stdout, "assumed-role/Admin/") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if w.idp.Logins() != 1 || samlCalls(w) != 1 {
+		t.Errorf("%d sign-ins, %d AssumeRoleWithSAML calls; want 1 and 1", w.idp.Logins(), samlCalls(w))
+	}
+	noChromeLeft(t, w.profile)
 }
