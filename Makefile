@@ -8,7 +8,9 @@ FUZZTIME  ?= 10s
 FUZZ_TARGETS := \
 	./assertion:FuzzParse ./assertion:FuzzParseRole ./assertion:FuzzSelect \
 	./awsfiles:FuzzDocument ./awsfiles:FuzzConfigProfile ./config:FuzzParse \
-	./signin:FuzzParseTokenResponse ./signin:FuzzDestination
+	./signin:FuzzParseTokenResponse ./signin:FuzzDestination \
+	./creds:FuzzParseProcessOutput ./sts:FuzzCheckWebIdentityToken ./sts:FuzzSummarizeAuthorization ./sts:FuzzSessionName \
+	./awsfiles:FuzzConfigSection ./sso:FuzzParseToken ./sso:FuzzParseRegistration ./sso:FuzzProfileConfig
 
 .PHONY: all build install test test-deps unit fuzz bench lint demo clean
 
@@ -53,6 +55,8 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./assertion ./awsfiles
 	$(GO) test -run '^$$' -bench 'LoginProcess|AWSCLIRecipe' -benchtime 20x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'PeakFloor|Version|CredentialProcessCached|AWSExportCredentials' -benchtime 30x ./cmd/samlgo
+	$(GO) test -run '^$$' -bench 'AssumeRoleProcess|AssumeRoleEnvProcess|AWSCLIAssumeRoleRecipe' -benchtime 20x ./cmd/samlgo
+	$(GO) test -run '^$$' -bench 'SSOCredsProcess|AWSCLISSOGetRoleCredentials' -benchtime 20x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'HeadlessLogin|ChromeAlone' -benchtime 10x -count 3 ./cli/demo
 
 lint:
