@@ -20,7 +20,9 @@ func TestAccountSourceSignsInOnce(t *testing.T) {
 	w := samltest.NewWorld(t, "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/CorpIdP")
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Log: cmdutil.Discard(), ConfigPath: w.ConfigPath,
-		Getenv: func(k string) string { return map[string]string{"SAMLGO_PASSWORD": w.Password, "SAMLGO_BROWSER": chrome}[k] }}
+		Getenv: func(k string) string {
+			return map[string]string{"SAMLGO_PASSWORD": w.Password, "SAMLGO_BROWSER": chrome}[k]
+		}}
 	o := &Options{IO: ios, Now: time.Now, Log: cmdutil.Discard(), Config: f.Config, Account: "corp", Role: "Admin"}
 	get, err := source(context.Background(), f, o)
 	if err != nil {
