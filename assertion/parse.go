@@ -58,8 +58,14 @@ type Response struct {
 	Attributes      []Attribute
 
 	// Warnings are things a person should see on stderr, one line each
-	// (two Role values naming one IAM role, for instance).
+	// (two Role values naming one IAM role, a malformed Role value that
+	// was left out, for instance).
 	Warnings []string
+	// MalformedRoles are the Role values that are not a role ARN pair.
+	// They are left out of Roles; Check refuses the response only when no
+	// good Role value is left, so read-only commands still list the others
+	// (PRODUCT.md §6).
+	MalformedRoles []MalformedRole
 
 	// Encrypted is true when the response carries an EncryptedAssertion:
 	// STS can decrypt it, samlgo cannot read its roles.
@@ -245,7 +251,10 @@ func (r *Response) readAWSAttributes() error {
 			for i, v := range at.Values {
 				role, err := ParseRole(v)
 				if err != nil {
-					return &InputError{Reason: fmt.Sprintf("Role attribute value %d", i+1), Kind: ErrMalformedRole, Cause: err}
+					m := MalformedRole{Index: i + 1, Value: v, Err: err}
+					r.MalformedRoles = append(r.MalformedRoles, m)
+					r.Warnings = append(r.Warnings, "ignoring "+m.Error())
+					continue
 				}
 				key := strings.ToLower(role.RoleARN + "," + role.PrincipalARN)
 				first, dup := seen[key]
@@ -301,6 +310,10 @@ func (r *Response) Check(now time.Time) error {
 		}
 		return inputErr(msg, ErrStatus)
 	}
+	if !r.Encrypted && len(r.Roles) == 0 && len(r.MalformedRoles) > 0 {
+		m := r.MalformedRoles[0]
+		return &InputError{Reason: fmt.Sprintf("Role attribute value %d %s", m.Index, shortValue(m.Value)), Kind: ErrMalformedRole, Cause: m.Err}
+	}
 	if !r.Encrypted && len(r.Roles) == 0 {
 		return inputErr("the assertion has no https://aws.amazon.com/SAML/Attributes/Role attribute; ask your IdP administrator to release it for AWS", ErrNoRoles)
 	}
@@ -322,6 +335,31 @@ const clockSkew = 5 * time.Minute
 
 func shortStatus(s string) string {
 	return strings.TrimPrefix(s, "urn:oasis:names:tc:SAML:2.0:status:")
+}
+
+// MalformedRole is a Role attribute value that is not a role ARN and a
+// provider ARN.
+type MalformedRole struct {
+	// Index counts the Role values from 1.
+	Index int
+	// Value is the attribute value as the assertion holds it.
+	Value string
+	// Err says what is wrong with it; errors.Is(Err, ErrMalformedRole).
+	Err error
+}
+
+func (m MalformedRole) Error() string {
+	return fmt.Sprintf("Role attribute value %d %s: %v", m.Index, shortValue(m.Value), m.Err)
+}
+
+// shortValue quotes an attribute value for a one-line message, cut to a
+// length a terminal shows whole.
+func shortValue(v string) string {
+	v = strings.Join(strings.Fields(v), " ")
+	if r := []rune(v); len(r) > 200 {
+		v = string(r[:200]) + "…"
+	}
+	return strconv.Quote(v)
 }
 
 // Role is one AWS role the assertion offers: a role and the SAML provider
