@@ -141,10 +141,17 @@
   // look. A field seen before the page's CSS applied is not decided on.
   const sheets = [...document.querySelectorAll("link[rel~=stylesheet]")].every((l) =>
     l.disabled || l.sheet || performance.getEntriesByName(l.href).some((e) => e.responseEnd > 0));
-  const sig = [...inputs, ...buttons].map((el) => { const r = el.getBoundingClientRect(); return el.tagName + Math.round(r.x) + "," + Math.round(r.y) + "," + Math.round(r.width) + "," + Math.round(r.height); }).join(";") + "|" + all.length;
-  const g = window.__samlgo || (window.__samlgo = { sig: "", since: 0 });
+  const controls = [...inputs, ...buttons];
+  const sig = controls.map((el) => { const r = el.getBoundingClientRect(); return el.tagName + Math.round(r.x) + "," + Math.round(r.y) + "," + Math.round(r.width) + "," + Math.round(r.height); }).join(";");
+  // The same controls, wherever they are: a page that keeps animating
+  // them (a pulsing button) counts as settled once they stay the same
+  // for a while.
+  const structure = controls.map((el) => el.tagName + (el.type || "") + (el.name || "") + (el.id || "")).join(";");
+  const g = window.__samlgo || (window.__samlgo = { sig: "", since: 0, structure: "", structureSince: 0 });
   const same = g.sig === sig;
   if (!same) { g.sig = sig; g.since = performance.now(); }
+  if (g.structure !== structure) { g.structure = structure; g.structureSince = performance.now(); }
+  const still = same || performance.now() - g.structureSince > 1500;
   const nav = performance.getEntriesByType("navigation")[0];
   const loaded = nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : 0;
 
@@ -163,8 +170,7 @@
   const res = {
     url: location.href,
     title: clip(document.title, 80),
-    settled: document.readyState === "complete" && sheets && same,
-    stableFor: performance.now() - Math.max(g.since, loaded),
+    settled: document.readyState === "complete" && sheets && still,
     since: Math.max(g.since, loaded),
     user: "", userValue,
     pass: "", otp: "", submit: "",

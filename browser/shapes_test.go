@@ -188,3 +188,26 @@ func TestStallNamesWhatItSaw(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefilledUsernameReplaced: a page that remembers someone else keeps
+// its value only when it is the configured username; otherwise samlgo types
+// over it.
+func TestPrefilledUsernameReplaced(t *testing.T) {
+	srv := testIdP(t)
+	var calls int32
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL("shape=corp-prefilled"), StallAfter: 15 * time.Second,
+		Autofill: &Autofill{Username: "bob@example.com", Password: password("b0b!", &calls)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := roleARNs(t, res); len(got) != 2 {
+		t.Errorf("signed in with roles %v, want bob's two", got)
+	}
+	for _, p := range srv.ShapePosts("corp-prefilled") {
+		if v := p.Get("user"); v != "" && v != "bob@example.com" {
+			t.Errorf("posted user %q", v)
+		}
+	}
+}
