@@ -471,6 +471,9 @@ func TestMalformedRoleFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("all malformed: warnings %q repeat Check's refusal", r.Warnings)
+	}
 	err = r.Check(fixtureNow)
 	var ie *InputError
 	if !errors.Is(err, ErrMalformedRole) || !errors.As(err, &ie) || !strings.Contains(err.Error(), "Role attribute value 1 ") || strings.Contains(err.Error(), "\n") {

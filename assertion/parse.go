@@ -245,6 +245,21 @@ func (r *Response) readAWSAttributes() error {
 	// IAM role (and SAML provider) names are unique ignoring case, so
 	// values differing only in case name one role: it is offered once.
 	seen := map[string]Role{}
+	// Warnings in the order of the values; a malformed value is only
+	// warned about when good ones remain: otherwise Check refuses the
+	// response and names it, and a warning would repeat it.
+	type note struct {
+		malformed bool
+		text      string
+	}
+	var notes []note
+	defer func() {
+		for _, n := range notes {
+			if !n.malformed || len(r.Roles) > 0 {
+				r.Warnings = append(r.Warnings, n.text)
+			}
+		}
+	}()
 	for _, at := range r.Attributes {
 		switch at.Name {
 		case AttrRole:
@@ -253,7 +268,7 @@ func (r *Response) readAWSAttributes() error {
 				if err != nil {
 					m := MalformedRole{Index: i + 1, Value: v, Err: err}
 					r.MalformedRoles = append(r.MalformedRoles, m)
-					r.Warnings = append(r.Warnings, "ignoring "+m.Error())
+					notes = append(notes, note{true, "ignoring " + m.Error()})
 					continue
 				}
 				key := strings.ToLower(role.RoleARN + "," + role.PrincipalARN)
@@ -263,7 +278,7 @@ func (r *Response) readAWSAttributes() error {
 					seen[key] = role
 					r.Roles = append(r.Roles, role)
 				case first != role:
-					r.Warnings = append(r.Warnings, fmt.Sprintf("Role values %q and %q differ only in case and name one IAM role; offering %q", first.RoleARN, role.RoleARN, first.RoleARN))
+					notes = append(notes, note{false, fmt.Sprintf("Role values %q and %q differ only in case and name one IAM role; offering %q", first.RoleARN, role.RoleARN, first.RoleARN)})
 				}
 			}
 		case AttrRoleSessionName:
