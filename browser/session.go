@@ -99,6 +99,9 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("starting %s: %w", o.ExecPath, err)
 	}
 	s.started = time.Since(start)
+	// The stall clock starts with Chrome: a slow start (a loaded machine,
+	// a first run) is not the IdP's silence.
+	s.touch(nil)
 	s.log.Debug("chrome started", "elapsed", s.started, "headless", o.Headless)
 
 	paused := chromedp.BrowserEvents(bctx, fetch.RequestPaused)
