@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -209,5 +210,52 @@ func TestPrefilledUsernameReplaced(t *testing.T) {
 		if v := p.Get("user"); v != "" && v != "bob@example.com" {
 			t.Errorf("posted user %q", v)
 		}
+	}
+}
+
+// BenchmarkAutofillAdded signs in through every shape per iteration and
+// reports the time the autofill added per page (median and worst, from
+// the page taking its final layout to the click or Enter), beside the
+// whole sign-in:
+//
+//	CI=true go test ./browser -run '^$' -bench AutofillAdded -benchtime 2x
+func BenchmarkAutofillAdded(b *testing.B) {
+	if chromePath == "" {
+		b.Skip("no Chrome or Chromium installed")
+	}
+	signer, err := idp.NewSigner("https://idp.test/metadata")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := idp.NewServer(signer,
+		&idp.User{Name: "alice", Password: "correct horse", SessionName: "alice@example.com", Roles: []string{roleA}},
+		&idp.User{Name: "bob@example.com", Password: "b0b!", SessionName: "bob@example.com", Roles: []string{roleA, roleB}},
+	)
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	var added []time.Duration
+	for b.Loop() {
+		for _, sh := range idp.Shapes() {
+			user := orDefault(sh.Username, "alice")
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			res, err := SignIn(ctx, Options{ExecPath: chromePath, ProfileDir: b.TempDir(), Headless: true, NoSandbox: os.Geteuid() == 0,
+				URL: srv.SignOnURL("shape=" + sh.Name), StallAfter: 15 * time.Second,
+				Autofill: &Autofill{Username: sh.Username, Password: func() (string, error) { return shapePasswords[user], nil }}})
+			cancel()
+			if err != nil {
+				b.Fatalf("%s: %v", sh.Name, err)
+			}
+			<-res.Closed
+			for _, st := range res.Timings.Steps {
+				added = append(added, st.Added)
+			}
+		}
+	}
+	sort.Slice(added, func(i, j int) bool { return added[i] < added[j] })
+	if len(added) > 0 {
+		b.ReportMetric(float64(added[len(added)/2].Microseconds())/1000, "ms-added-median/page")
+		b.ReportMetric(float64(added[len(added)-1].Microseconds())/1000, "ms-added-max/page")
 	}
 }
