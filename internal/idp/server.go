@@ -38,7 +38,8 @@ type User struct {
 // flow: login=twostep asks for the username and the password on separate
 // pages; via=popup opens the sign-on in a popup window; via=redirect posts
 // to the IdP itself, which answers 307 to a regional AWS endpoint;
-// via=never signs the person in and then never posts.
+// via=never signs the person in and then never posts; shape=NAME sends a
+// visitor without a session through the login pages of one of Shapes.
 type Server struct {
 	URL string
 
