@@ -50,6 +50,8 @@ type summary struct {
 	ResponseSigned  bool
 	AssertionSigned bool
 	Check           string
+	Warnings        []string `json:",omitempty"`
+	MalformedRoles  []string `json:",omitempty"`
 }
 
 func summarize(r *Response) summary {
@@ -59,7 +61,10 @@ func summarize(r *Response) summary {
 		Audiences: r.Audiences, Roles: r.Roles, RoleSessionName: r.RoleSessionName,
 		SourceIdentity: r.SourceIdentity, SessionDuration: r.SessionDuration.String(),
 		Attributes: r.Attributes, Encrypted: r.Encrypted, ResponseSigned: r.ResponseSigned,
-		AssertionSigned: r.AssertionSigned, Check: "ok",
+		AssertionSigned: r.AssertionSigned, Check: "ok", Warnings: r.Warnings,
+	}
+	for _, m := range r.MalformedRoles {
+		s.MalformedRoles = append(s.MalformedRoles, m.Error())
 	}
 	for _, role := range r.Roles {
 		s.RolePaths = append(s.RolePaths, role.Path)
@@ -75,6 +80,10 @@ func TestParseGolden(t *testing.T) {
 	for _, name := range []string{
 		"adfs_principal_first", "role_first_newlines", "shibboleth_us_gov",
 		"azure_ad_china", "okta_multi_account", "encrypted", "failed_status", "no_roles",
+		// Published IdP samples that broke samlgo (issue 10): a trailing
+		// comma, and one malformed Role value among good ones, which must
+		// not hide the others.
+		"trailing_comma", "one_malformed_role", "malformed_pair",
 	} {
 		t.Run(name, func(t *testing.T) {
 			r, err := Parse(readFixture(t, name+".xml"))
@@ -209,7 +218,7 @@ func TestBadInput(t *testing.T) {
 		{"entity in base64", base64.StdEncoding.EncodeToString([]byte(`<?xml version="1.0"?><!doctype lol [<!entity a "a">]><r>&a;</r>`)), ErrDTD},
 		{"over the STS limit", big, ErrTooLarge},
 		{"over the read limit", strings.Repeat("A", MaxInputLen+1), ErrTooLarge},
-		{"malformed pair", string(readFixture(t, "malformed_pair.xml")), ErrMalformedRole},
+		{"two documents back to back", string(readFixture(t, "two_documents.b64")), ErrSeveralDocuments},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -391,6 +400,85 @@ func TestSortByAccount(t *testing.T) {
 	want := "alpha (999999999999) A|alpha (999999999999) B|111111111111 Z"
 	if strings.Join(names, "|") != want {
 		t.Errorf("order = %q, want %q", strings.Join(names, "|"), want)
+	}
+}
+
+// TestParseRefusedGolden pins the one-line message for responses samlgo
+// refuses outright: a base64 holding two <Response> documents back to back
+// (seen when a capture script appended a second response to the log).
+func TestParseRefusedGolden(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want error
+	}{
+		{"two_documents.b64", ErrSeveralDocuments},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse(readFixture(t, c.name))
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Parse error = %v, want %v", err, c.want)
+			}
+			got := []byte(err.Error() + "\n")
+			golden := filepath.Join("testdata", t.Name()+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./assertion -run TestParseRefusedGolden -update)", err)
+			}
+			if !bytes.Equal(want, got) {
+				t.Errorf("message %q, golden %q", got, want)
+			}
+		})
+	}
+}
+
+// TestMalformedRoleFacts pins what the golden files for issue 10 carry: a
+// malformed Role value is named and left out, the others stay, and only a
+// response with no good Role value at all is refused by Check.
+func TestMalformedRoleFacts(t *testing.T) {
+	r, err := Parse(readFixture(t, "one_malformed_role.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Roles) != 2 || r.Roles[1].RoleARN != "arn:aws:iam::210987654321:role/ADFS-ReadOnly" {
+		t.Errorf("roles = %+v", r.Roles)
+	}
+	if len(r.MalformedRoles) != 1 || r.MalformedRoles[0].Index != 2 || !errors.Is(r.MalformedRoles[0].Err, ErrMalformedRole) {
+		t.Fatalf("malformed = %+v", r.MalformedRoles)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `"arn:aws:iam::123456789012:saml-provider/ADFS,AWS-123456789012-Dev"`) {
+		t.Errorf("warnings = %q", r.Warnings)
+	}
+	if err := r.Check(fixtureNow); err != nil {
+		t.Errorf("Check = %v", err)
+	}
+
+	r, err = Parse(readFixture(t, "trailing_comma.xml"))
+	if err != nil || len(r.Roles) != 3 || len(r.MalformedRoles) != 0 || r.Roles[2].RoleARN != "arn:aws:iam::210987654321:role/Billing" {
+		t.Fatalf("trailing comma: %v %+v %+v", err, r.Roles, r.MalformedRoles)
+	}
+
+	// Every value malformed: nothing to offer, so Check refuses it with
+	// the first value named.
+	bad := strings.ReplaceAll(string(readFixture(t, "one_malformed_role.xml")), ":role/", ":rolle/")
+	r, err = Parse([]byte(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("all malformed: warnings %q repeat Check's refusal", r.Warnings)
+	}
+	err = r.Check(fixtureNow)
+	var ie *InputError
+	if !errors.Is(err, ErrMalformedRole) || !errors.As(err, &ie) || !strings.Contains(err.Error(), "Role attribute value 1 ") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("all malformed: Check = %v", err)
 	}
 }
 

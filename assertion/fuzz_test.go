@@ -45,7 +45,15 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("parsed role %+v does not parse again: %v", role, err)
 			}
 		}
-		_ = r.Check(time.Date(2026, 1, 15, 10, 1, 0, 0, time.UTC))
+		// Warnings and a refusal by Check reach stderr as one line each.
+		for _, w := range r.Warnings {
+			if strings.ContainsAny(w, "\r\n") {
+				t.Fatalf("multi-line warning %q", w)
+			}
+		}
+		if err := r.Check(time.Date(2026, 1, 15, 10, 1, 0, 0, time.UTC)); err != nil && strings.ContainsAny(err.Error(), "\r\n") {
+			t.Fatalf("multi-line Check error %q", err)
+		}
 	})
 }
 

@@ -58,8 +58,14 @@ type Response struct {
 	Attributes      []Attribute
 
 	// Warnings are things a person should see on stderr, one line each
-	// (two Role values naming one IAM role, for instance).
+	// (two Role values naming one IAM role, a malformed Role value that
+	// was left out, for instance).
 	Warnings []string
+	// MalformedRoles are the Role values that are not a role ARN pair.
+	// They are left out of Roles; Check refuses the response only when no
+	// good Role value is left, so read-only commands still list the others
+	// (PRODUCT.md §6).
+	MalformedRoles []MalformedRole
 
 	// Encrypted is true when the response carries an EncryptedAssertion:
 	// STS can decrypt it, samlgo cannot read its roles.
@@ -239,13 +245,31 @@ func (r *Response) readAWSAttributes() error {
 	// IAM role (and SAML provider) names are unique ignoring case, so
 	// values differing only in case name one role: it is offered once.
 	seen := map[string]Role{}
+	// Warnings in the order of the values; a malformed value is only
+	// warned about when good ones remain: otherwise Check refuses the
+	// response and names it, and a warning would repeat it.
+	type note struct {
+		malformed bool
+		text      string
+	}
+	var notes []note
+	defer func() {
+		for _, n := range notes {
+			if !n.malformed || len(r.Roles) > 0 {
+				r.Warnings = append(r.Warnings, n.text)
+			}
+		}
+	}()
 	for _, at := range r.Attributes {
 		switch at.Name {
 		case AttrRole:
 			for i, v := range at.Values {
 				role, err := ParseRole(v)
 				if err != nil {
-					return &InputError{Reason: fmt.Sprintf("Role attribute value %d", i+1), Kind: ErrMalformedRole, Cause: err}
+					m := MalformedRole{Index: i + 1, Value: v, Err: err}
+					r.MalformedRoles = append(r.MalformedRoles, m)
+					notes = append(notes, note{true, "ignoring " + m.Error()})
+					continue
 				}
 				key := strings.ToLower(role.RoleARN + "," + role.PrincipalARN)
 				first, dup := seen[key]
@@ -254,7 +278,7 @@ func (r *Response) readAWSAttributes() error {
 					seen[key] = role
 					r.Roles = append(r.Roles, role)
 				case first != role:
-					r.Warnings = append(r.Warnings, fmt.Sprintf("Role values %q and %q differ only in case and name one IAM role; offering %q", first.RoleARN, role.RoleARN, first.RoleARN))
+					notes = append(notes, note{false, fmt.Sprintf("Role values %q and %q differ only in case and name one IAM role; offering %q", first.RoleARN, role.RoleARN, first.RoleARN)})
 				}
 			}
 		case AttrRoleSessionName:
@@ -301,6 +325,10 @@ func (r *Response) Check(now time.Time) error {
 		}
 		return inputErr(msg, ErrStatus)
 	}
+	if !r.Encrypted && len(r.Roles) == 0 && len(r.MalformedRoles) > 0 {
+		m := r.MalformedRoles[0]
+		return &InputError{Reason: fmt.Sprintf("Role attribute value %d %s", m.Index, shortValue(m.Value)), Kind: ErrMalformedRole, Cause: m.Err}
+	}
 	if !r.Encrypted && len(r.Roles) == 0 {
 		return inputErr("the assertion has no https://aws.amazon.com/SAML/Attributes/Role attribute; ask your IdP administrator to release it for AWS", ErrNoRoles)
 	}
@@ -322,6 +350,31 @@ const clockSkew = 5 * time.Minute
 
 func shortStatus(s string) string {
 	return strings.TrimPrefix(s, "urn:oasis:names:tc:SAML:2.0:status:")
+}
+
+// MalformedRole is a Role attribute value that is not a role ARN and a
+// provider ARN.
+type MalformedRole struct {
+	// Index counts the Role values from 1.
+	Index int
+	// Value is the attribute value as the assertion holds it.
+	Value string
+	// Err says what is wrong with it; errors.Is(Err, ErrMalformedRole).
+	Err error
+}
+
+func (m MalformedRole) Error() string {
+	return fmt.Sprintf("Role attribute value %d %s: %v", m.Index, shortValue(m.Value), m.Err)
+}
+
+// shortValue quotes an attribute value for a one-line message, cut to a
+// length a terminal shows whole.
+func shortValue(v string) string {
+	v = strings.Join(strings.Fields(v), " ")
+	if r := []rune(v); len(r) > 200 {
+		v = string(r[:200]) + "…"
+	}
+	return strconv.Quote(v)
 }
 
 // Role is one AWS role the assertion offers: a role and the SAML provider

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,23 +20,85 @@ import (
 // RejectedError reports an IdP that asked for the same thing again after
 // samlgo filled it: a wrong password or code. samlgo does not retry, so as
 // not to lock the account.
-type RejectedError struct{ What string }
+type RejectedError struct {
+	What string
+	// IdPMessage is the error the page showed, in the IdP's words, when it
+	// showed one.
+	IdPMessage string
+}
 
 func (e *RejectedError) Error() string {
-	return fmt.Sprintf("the IdP asked for the %s again; check it (samlgo does not retry, to avoid locking the account)", e.What)
+	said := ""
+	if e.IdPMessage != "" {
+		said = fmt.Sprintf(" (it says %q)", e.IdPMessage)
+	}
+	return fmt.Sprintf("the IdP asked for the %s again%s; check it (samlgo does not retry, to avoid locking the account)", e.What, said)
 }
 
 //go:embed detect.js
 var detectJS string
 
-// formState is what detect.js reports about a page.
+// formState is what detect.js reports about a page. The element fields
+// hold a mark (the value of data-samlgo), empty when nothing was found.
 type formState struct {
 	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Settled   bool   `json:"settled"`
 	User      string `json:"user"`
 	UserValue string `json:"userValue"`
 	Pass      string `json:"pass"`
 	OTP       string `json:"otp"`
 	Submit    string `json:"submit"`
+	// FilledShown counts visible fields samlgo filled: the page it
+	// submitted is still there.
+	FilledShown int `json:"filledShown"`
+	// Since is when the page (or its current step) took its present
+	// layout, in the page's milliseconds (performance.now()).
+	Since float64 `json:"since"`
+	// Error is the error text the page shows, if any.
+	Error   string       `json:"error"`
+	Text    string       `json:"text"`
+	Fields  []string     `json:"fields"`
+	Buttons []buttonSeen `json:"buttons"`
+}
+
+// buttonSeen is one control a person could press.
+type buttonSeen struct {
+	Mark     string `json:"mark"`
+	Label    string `json:"label"`
+	Primary  bool   `json:"primary"`
+	Negative bool   `json:"negative"`
+}
+
+// describe says what the page showed, for a stall message a person can
+// write selectors from.
+func (st formState) describe() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "page %q", st.Title)
+	if len(st.Fields) > 0 {
+		fmt.Fprintf(&b, ", fields [%s]", strings.Join(st.Fields, "; "))
+	} else {
+		b.WriteString(", no fields")
+	}
+	var labels []string
+	for _, bt := range st.Buttons {
+		if bt.Label != "" {
+			labels = append(labels, strconv.Quote(bt.Label))
+		}
+		if len(labels) == 10 {
+			labels = append(labels, "…")
+			break
+		}
+	}
+	if len(labels) > 0 {
+		fmt.Fprintf(&b, ", buttons [%s]", strings.Join(labels, " "))
+	} else {
+		b.WriteString(", no buttons")
+	}
+	if st.Error != "" {
+		fmt.Fprintf(&b, ", the IdP says %q", st.Error)
+	}
+	return b.String()
 }
 
 // autofill watches one page and fills the login forms it recognises, once
@@ -49,7 +113,8 @@ func (s *session) autofill(tctx context.Context) {
 	filled := map[string]int{}
 	lastURL := ""
 	// A look costs about a millisecond of the page's time; looking often
-	// keeps the autofill from adding delay to each page.
+	// keeps the autofill from adding delay to each page. Two looks with the
+	// same layout make a settled page.
 	tick := time.NewTicker(40 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -72,7 +137,8 @@ func (s *session) autofill(tctx context.Context) {
 			s.touch(tctx)
 			s.log.Debug("page", "url", redactURL(st.URL))
 		}
-		if s.o.Autofill == nil {
+		s.saw(tctx, st)
+		if s.o.Autofill == nil || !st.Settled {
 			continue
 		}
 		if err := s.fill(tctx, st, filled); err != nil {
@@ -97,16 +163,38 @@ func (s *session) username() (string, error) {
 	return a.Username, nil
 }
 
-// fill types into one recognised form and submits it.
+// knownUsername is the username if it is known without asking.
+func (s *session) knownUsername() string {
+	s.userMu.Lock()
+	defer s.userMu.Unlock()
+	return s.o.Autofill.Username
+}
+
+// prefilledOK reports whether a username the page already holds can stay:
+// the IdP remembered the person, and it is the one samlgo would type (or
+// samlgo was given none).
+func (s *session) prefilledOK(value string) bool {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return false
+	}
+	want := s.knownUsername()
+	return want == "" || strings.EqualFold(value, want)
+}
+
+// fill acts on one settled page: types into a recognised form and submits
+// it, or answers the pages between the form and the IdP's POST (an account
+// picker, "Stay signed in?", a consent page with one button).
 func (s *session) fill(tctx context.Context, st formState, filled map[string]int) error {
 	a := s.o.Autofill
-	needUser := st.User != "" && st.UserValue == ""
+	typeUser := st.User != "" && !s.prefilledOK(st.UserValue)
 	user := ""
-	if needUser && (st.Pass == "" || a.Password != nil) {
+	if typeUser && (st.Pass == "" || a.Password != nil) {
 		var err error
 		if user, err = s.username(); err != nil {
 			return err
 		}
+		typeUser = user != "" && !strings.EqualFold(strings.TrimSpace(st.UserValue), user)
 	}
 	switch {
 	case st.Pass != "":
@@ -114,15 +202,14 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 			return nil // the person types it
 		}
 		if filled["pass"] > 0 {
-			return &RejectedError{What: "password"}
+			return &RejectedError{What: "password", IdPMessage: st.Error}
 		}
-		if needUser {
-			if user == "" {
-				return s.needsPerson("the login form asks for a username and none was given (--username or the config)")
-			}
+		if st.User != "" && typeUser {
 			if err := s.typeInto(tctx, st.User, user); err != nil {
 				return s.actionFailed(tctx, "typing into the username field", st.User, err)
 			}
+		} else if st.User != "" && user == "" && !s.prefilledOK(st.UserValue) {
+			return s.needsPerson("the login form asks for a username and none was given (--username or the config)")
 		}
 		pw, err := s.ask(a.Password)
 		if err != nil {
@@ -136,7 +223,7 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 			return s.needsPerson("the IdP asks for a one-time code and there is no terminal to ask on")
 		}
 		if filled["otp"] > 0 {
-			return &RejectedError{What: "one-time code"}
+			return &RejectedError{What: "one-time code", IdPMessage: st.Error}
 		}
 		code, err := s.ask(a.OTP)
 		if err != nil {
@@ -144,15 +231,101 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 		}
 		filled["otp"]++
 		return s.submit(tctx, st, st.OTP, code)
-	case needUser && user != "":
-		if filled["user"] > 0 {
-			return &RejectedError{What: "username"}
+	case st.User != "":
+		if filled["user"] > 0 && (typeUser || st.Error != "") {
+			return &RejectedError{What: "username", IdPMessage: st.Error}
 		}
-		filled["user"]++
-		return s.submit(tctx, st, st.User, user)
+		if typeUser || s.prefilledOK(st.UserValue) {
+			filled["user"]++
+			if !typeUser {
+				s.log.Debug("keeping the username the page holds")
+				return s.submit(tctx, st, st.User, "")
+			}
+			return s.submit(tctx, st, st.User, user)
+		}
+		return nil
+	case st.FilledShown > 0:
+		return nil // the form samlgo submitted is still on screen
+	}
+	return s.between(tctx, st, filled)
+}
+
+// Words pages use for the questions samlgo answers by itself.
+var (
+	pickAccount  = pageWords(`pick an account|choose an account|select an account|konto auswählen|choisissez un compte|choisir un compte|elegir una cuenta|seleccione una cuenta|アカウントを選択|选择帐户|选择账户`)
+	anotherAcct  = pageWords(`another account|other account|different account|anderes konto|autre compte|otra cuenta|別のアカウント|其他帐户|其他账户`)
+	staySignedIn = pageWords(`stay signed in|keep me signed in|remain signed in|stay logged in|angemeldet bleiben|rester connecté|mantener la sesión iniciada|¿desea mantener|サインインの状態を維持|保持登录`)
+	yesWord      = pageWords(`^(yes|ja|oui|sí|si|はい|是|예)$`)
+	noWord       = pageWords(`^(no|nein|non|いいえ|否|아니요)$`)
+)
+
+// between answers a page without fields: an account picker (the tile that
+// names the username, else "use another account"), "Stay signed in?" (yes
+// unless Autofill.NoStaySignedIn) and, once a password was accepted, a
+// page whose only primary control is a Continue or Accept. Each kind is
+// answered once per page address, so a page that comes back stalls.
+func (s *session) between(tctx context.Context, st formState, filled map[string]int) error {
+	once := func(kind string) bool {
+		k := kind + " " + redactURL(st.URL)
+		if filled[k] > 0 {
+			return false
+		}
+		filled[k]++
+		return true
+	}
+	text := strings.ToLower(st.Title + " " + st.Text)
+	switch {
+	case staySignedIn.MatchString(text):
+		want := yesWord
+		if s.o.Autofill.NoStaySignedIn {
+			want = noWord
+		}
+		for _, b := range st.Buttons {
+			if want.MatchString(strings.ToLower(strings.TrimSpace(b.Label))) && once("stay signed in") {
+				s.log.Debug("answering stay signed in", "answer", b.Label)
+				return s.click(tctx, st, b.Mark)
+			}
+		}
+	case pickAccount.MatchString(text):
+		user, err := s.username()
+		if err != nil {
+			return err
+		}
+		var other string
+		for _, b := range st.Buttons {
+			label := strings.ToLower(b.Label)
+			if user != "" && strings.Contains(label, strings.ToLower(user)) && !anotherAcct.MatchString(label) {
+				if once("pick an account") {
+					return s.click(tctx, st, b.Mark)
+				}
+				return nil
+			}
+			if anotherAcct.MatchString(label) {
+				other = b.Mark
+			}
+		}
+		if other != "" && once("use another account") {
+			return s.click(tctx, st, other)
+		}
+	case filled["pass"] > 0 || filled["otp"] > 0:
+		var only *buttonSeen
+		for i, b := range st.Buttons {
+			if b.Primary {
+				if only != nil {
+					return nil // two choices: not samlgo's to make
+				}
+				only = &st.Buttons[i]
+			}
+		}
+		if only != nil && once("continue") {
+			s.log.Debug("pressing the one button of an interstitial", "label", only.Label)
+			return s.click(tctx, st, only.Mark)
+		}
 	}
 	return nil
 }
+
+func pageWords(expr string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + expr) }
 
 func userSuffix(u string) string {
 	if u == "" {
@@ -161,44 +334,117 @@ func userSuffix(u string) string {
 	return " as " + u
 }
 
-// actionTimeout bounds one action on a page (focus, type, click): chromedp
-// waits for a missing element, which would otherwise last until the stall.
+// actionTimeout bounds one action on a page (focus, type, click): an
+// element that went away would otherwise hold the autofill until the
+// stall.
 const actionTimeout = 5 * time.Second
+
+// findJS returns the element with a mark, open shadow roots included.
+const findJS = `((k) => { const walk = (root) => { const el = root.querySelector('[data-samlgo="' + k + '"]'); if (el) return el;
+  for (const h of root.querySelectorAll("*")) if (h.shadowRoot) { const f = walk(h.shadowRoot); if (f) return f; } return null; }; return walk(document); })`
+
+func markArg(mark string) string {
+	b, _ := json.Marshal(mark)
+	return string(b)
+}
+
+// errGone is an element that is no longer on the page.
+var errGone = errors.New("the element is no longer on the page")
+
+// focus focuses a marked field, selects its text, so typed text replaces
+// a wrong pre-filled value, and marks it filled (in one round trip: each
+// one adds to the time the autofill takes on a page).
+func focus(ctx context.Context, mark string) error {
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = `+findJS+`(`+markArg(mark)+`); if (!e) return false;
+  e.setAttribute("data-samlgo-filled", ""); e.scrollIntoView({block: "center"}); e.focus(); if (e.select) e.select(); return true })()`))
+	if err == nil && !ok {
+		err = errGone
+	}
+	return err
+}
 
 // typeInto focuses a field and enters text with Input.insertText, the way
 // a paste or an input method enters it (the page sees focus, beforeinput
 // and input events), in one call instead of one key event per character.
-// It marks the field filled.
-func (s *session) typeInto(tctx context.Context, field, text string) error {
+// The field is marked filled.
+func (s *session) typeInto(tctx context.Context, mark, text string) error {
 	insert := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: text})
 		return chromedp.Void{}, err
 	}
 	ctx, cancel := context.WithTimeout(tctx, actionTimeout)
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(field)), insert); err != nil {
+	if err := focus(ctx, mark); err != nil {
 		return err
 	}
-	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector('`+field+`'); if (e) e.setAttribute("data-samlgo-filled", ""); return true })()`))
+	return chromedp.Do(ctx, insert)
+}
+
+func markFilled(ctx context.Context, mark string) error {
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = `+findJS+`(`+markArg(mark)+`); if (e) e.setAttribute("data-samlgo-filled", ""); return true })()`))
 	return err
 }
 
-// submit types text into field and submits its form by clicking the
-// submit button, or pressing Enter when there is none.
-func (s *session) submit(tctx context.Context, st formState, field, text string) error {
-	if err := s.typeInto(tctx, field, text); err != nil {
-		return s.actionFailed(tctx, "typing into the form", field, err)
-	}
-	s.touch(tctx)
+// click presses a marked control the way a person does: a mouse click at
+// its centre when nothing covers it there, else the element's click().
+func (s *session) click(tctx context.Context, st formState, mark string) error {
 	ctx, cancel := context.WithTimeout(tctx, actionTimeout)
 	defer cancel()
-	if st.Submit != "" {
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(st.Submit))); err != nil {
-			return s.actionFailed(tctx, "clicking the submit button", st.Submit, err)
-		}
-		return nil
+	type point struct {
+		X, Y  float64
+		Found bool
+		Hit   bool
 	}
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(field), kb.Enter)); err != nil {
+	p, err := chromedp.Run(ctx, chromedp.Evaluate[point](`(() => { const e = `+findJS+`(`+markArg(mark)+`); if (!e) return {Found: false};
+  e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect(); const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  let h = document.elementFromPoint(x, y); while (h && h.shadowRoot) { const d = h.shadowRoot.elementFromPoint(x, y); if (!d || d === h) break; h = d; }
+  return {X: x, Y: y, Found: true, Hit: !!h && (h === e || e.contains(h))} })()`))
+	if err == nil && !p.Found {
+		err = errGone
+	}
+	if err != nil {
+		return s.actionFailed(tctx, "clicking", mark, err)
+	}
+	s.recordStep(tctx, st)
+	if p.Hit {
+		err = chromedp.Do(ctx, chromedp.MouseClickXY(p.X, p.Y))
+	} else {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = `+findJS+`(`+markArg(mark)+`); if (e) e.click(); return true })()`))
+	}
+	if err != nil {
+		return s.actionFailed(tctx, "clicking", mark, err)
+	}
+	s.touch(tctx)
+	return nil
+}
+
+// submit types text (when there is any) into field and submits its form
+// by clicking the submit control, or pressing Enter in the field when
+// there is none.
+func (s *session) submit(tctx context.Context, st formState, field, text string) error {
+	if text != "" {
+		if err := s.typeInto(tctx, field, text); err != nil {
+			return s.actionFailed(tctx, "typing into the form", field, err)
+		}
+	} else {
+		ctx, cancel := context.WithTimeout(tctx, actionTimeout)
+		err := markFilled(ctx, field)
+		cancel()
+		if err != nil {
+			return s.actionFailed(tctx, "marking the field", field, err)
+		}
+	}
+	s.touch(tctx)
+	if st.Submit != "" {
+		return s.click(tctx, st, st.Submit)
+	}
+	ctx, cancel := context.WithTimeout(tctx, actionTimeout)
+	defer cancel()
+	if err := focus(ctx, field); err != nil {
+		return s.actionFailed(tctx, "pressing Enter in the form", field, err)
+	}
+	s.recordStep(tctx, st)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		return s.actionFailed(tctx, "pressing Enter in the form", field, err)
 	}
 	return nil
@@ -209,15 +455,15 @@ func (s *session) submit(tctx context.Context, st formState, field, text string)
 // decides and nothing failed. When the element is still there, the
 // autofill cannot work this page: it says so at once instead of waiting
 // for the stall.
-func (s *session) actionFailed(tctx context.Context, what, selector string, err error) error {
-	if tctx.Err() != nil || errors.Is(err, chromedp.ErrTargetDetached) {
+func (s *session) actionFailed(tctx context.Context, what, mark string, err error) error {
+	if tctx.Err() != nil || errors.Is(err, chromedp.ErrTargetDetached) || errors.Is(err, errGone) {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(tctx, time.Second)
 	defer cancel()
-	present, cerr := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('`+selector+`')`))
+	present, cerr := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!`+findJS+`(`+markArg(mark)+`)`))
 	if cerr != nil || !present {
 		return nil
 	}
-	return fmt.Errorf("autofill: %s (%s) failed: %w", what, selector, err)
+	return fmt.Errorf("autofill: %s ([data-samlgo=%q]) failed: %w", what, mark, err)
 }

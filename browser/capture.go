@@ -34,6 +34,17 @@ type Timings struct {
 	// Pages is the time from then until the SAMLResponse was caught: IdP
 	// pages, autofill and the person.
 	Pages time.Duration
+	// Steps are the autofill's actions, one per page (or page step) it
+	// submitted or answered.
+	Steps []Step
+}
+
+// Step is one autofill action and the time it added to its page: from the
+// moment the page (or its current step) had its final layout to the click
+// or Enter.
+type Step struct {
+	Page  string // the page's title
+	Added time.Duration
 }
 
 // acsURL matches the AWS sign-in endpoints the IdP posts to: global,

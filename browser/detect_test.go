@@ -54,6 +54,23 @@ var loginPages = []struct {
 	{"hidden honeypot fields are ignored", `<form><input type="text" name="email" id="trap" style="display:none"><input type="hidden" name="user" value="x">
 <input id="u" name="login" type="text"><input id="p" type="password" name="pw"><button id="b">Log in</button></form>`,
 		Selectors{}, map[string]string{"user": "u", "pass": "p", "submit": "b"}},
+	// Issue 10: a typeless button that opens a dialog came before the real
+	// one, and the autofill clicked it.
+	{"typeless add-attribute button before sign in", `<form><input id="u" name="login"><button id="add">Add attribute</button>
+<input id="p" type="password" name="pw"><button id="cancel" type="button">Cancel</button><button id="go">Sign in</button></form>`,
+		Selectors{}, map[string]string{"user": "u", "pass": "p", "submit": "go"}},
+	// Issue 10: "Name Qualifier" matched \bname\b and was taken for a
+	// second username field.
+	{"name qualifier is not a username", `<form><label for="nq">Name Qualifier</label><input id="nq" name="nameQualifier">
+<label for="acct">Account</label><input id="acct" name="user" value="alice" autocomplete="username"><input id="p" type="password">
+<input type="submit" id="s" value="Continue"></form>`,
+		Selectors{}, map[string]string{"user": "acct", "pass": "p", "submit": "s"}},
+	{"submit button in the page's language", `<form><label for="u">Benutzername</label><input id="u" name="benutzer"><input id="p" type="password">
+<a href="#" id="vergessen">Passwort vergessen?</a><input type="button" id="hilfe" value="Hilfe"><input type="button" id="weiter" value="Anmelden"></form>`,
+		Selectors{}, map[string]string{"user": "u", "pass": "p", "submit": "weiter"}},
+	{"a search box is not a username", `<input id="q" type="text" name="q" placeholder="Search"><form><input id="u" type="email" name="mail">
+<input id="p" type="password"><button id="b" type="submit">ログイン</button></form>`,
+		Selectors{}, map[string]string{"user": "u", "pass": "p", "submit": "b"}},
 	{"configured selectors win", `<form><input id="a" name="username"><input id="real" name="x9"><input id="p" type="password">
 <button id="b" type="submit">Go</button></form>`,
 		Selectors{Username: "#real"}, map[string]string{"user": "real", "pass": "p", "submit": "b"}},
@@ -87,7 +104,7 @@ func TestDetectLoginForms(t *testing.T) {
 				t.Fatal(err)
 			}
 			marked, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](
-				`Object.fromEntries([...document.querySelectorAll("[data-samlgo]")].map(e => [e.getAttribute("data-samlgo"), e.id]))`))
+				`Object.fromEntries([...document.querySelectorAll("[data-samlgo]")].filter(e => !/^b\d+$/.test(e.getAttribute("data-samlgo"))).map(e => [e.getAttribute("data-samlgo"), e.id]))`))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -48,6 +48,10 @@ type Autofill struct {
 	OTP func() (string, error)
 	// Selectors override the guesses.
 	Selectors Selectors
+	// NoStaySignedIn answers No to an IdP's "Stay signed in?" question.
+	// The default is Yes: samlgo keeps the IdP session in its own profile
+	// directory, so the next login needs no password.
+	NoStaySignedIn bool
 }
 
 // Selectors are CSS selectors for login fields, from the config.

@@ -35,6 +35,8 @@ type session struct {
 	pages    map[target.ID]context.Context
 	current  context.Context // the page that changed last
 	activity time.Time
+	seen     map[context.Context]formState // the last look at each page
+	steps    []Step
 
 	// askMu serialises questions on the terminal; while one is open the
 	// sign-in is waiting for the person, not stalled.
@@ -59,6 +61,7 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 		o: &o, log: o.Log, status: o.Status,
 		outcome: make(chan outcome, 8), done: make(chan struct{}),
 		pages: map[target.ID]context.Context{}, activity: time.Now(),
+		seen: map[context.Context]formState{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -96,6 +99,9 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 		return nil, startError(o.ExecPath, err)
 	}
 	s.started = time.Since(start)
+	// The stall clock starts with Chrome: a slow start (a loaded machine,
+	// a first run) is not the IdP's silence.
+	s.touch(nil)
 	s.log.Debug("chrome started", "elapsed", s.started, "headless", o.Headless)
 
 	paused := chromedp.BrowserEvents(bctx, fetch.RequestPaused)
@@ -131,6 +137,9 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 				return nil, out.err
 			}
 			out.res.Timings.Pages = time.Since(start) - out.res.Timings.Start
+			s.mu.Lock()
+			out.res.Timings.Steps = append([]Step(nil), s.steps...)
+			s.mu.Unlock()
 			s.log.Debug("sign-in phases", "chrome_start", out.res.Timings.Start, "pages", out.res.Timings.Pages)
 			// Close in the background, gracefully so the profile keeps the
 			// IdP's cookies, while the caller gets the credentials.
@@ -176,6 +185,40 @@ func (s *session) touch(page context.Context) {
 	if page != nil {
 		s.current = page
 	}
+}
+
+// saw keeps the last look at a page, for a stall message.
+func (s *session) saw(page context.Context, st formState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen[page] = st
+}
+
+// lastSeen describes the current page as the autofill last saw it.
+func (s *session) lastSeen() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.seen[s.current]
+	if !ok {
+		return ""
+	}
+	return st.describe()
+}
+
+// recordStep notes how long the autofill took to act on a page, from the
+// moment the page (or its current step) had its final layout.
+func (s *session) recordStep(page context.Context, st formState) {
+	ctx, cancel := context.WithTimeout(page, time.Second)
+	defer cancel()
+	now, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`performance.now()`))
+	if err != nil || st.Since <= 0 {
+		return
+	}
+	added := time.Duration((now - st.Since) * float64(time.Millisecond))
+	s.log.Debug("autofill acted", "page", st.Title, "after", added)
+	s.mu.Lock()
+	s.steps = append(s.steps, Step{Page: st.Title, Added: added})
+	s.mu.Unlock()
 }
 
 func (s *session) idle() time.Duration {

@@ -14,14 +14,20 @@ import (
 // StallError reports a headless sign-in that needs a person: a page samlgo
 // cannot fill, a one-time code with no terminal, or no progress at all.
 type StallError struct {
-	URL        string
-	Reason     string
+	URL    string
+	Reason string
+	// Seen is what the autofill last saw on the page: its title, fields,
+	// buttons and any error text, enough to write selectors from.
+	Seen       string
 	Screenshot string // path, empty when it could not be taken
 	HTML       string // path
 }
 
 func (e *StallError) Error() string {
 	msg := fmt.Sprintf("sign-in stalled at %s: %s", redactURL(e.URL), e.Reason)
+	if e.Seen != "" {
+		msg += "; saw " + e.Seen
+	}
 	if e.Screenshot != "" {
 		msg += "; screenshot: " + e.Screenshot
 	}
@@ -43,7 +49,7 @@ func (s *session) stall(reason string) error {
 	s.mu.Lock()
 	page := s.current
 	s.mu.Unlock()
-	e := &StallError{Reason: reason}
+	e := &StallError{Reason: reason, Seen: s.lastSeen()}
 	if page == nil {
 		return e
 	}

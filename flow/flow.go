@@ -86,6 +86,15 @@ func (l *Login) notify(msg string) {
 	}
 }
 
+// warn passes on what the assertion reader noticed (a malformed Role
+// value left out, Role values differing only in case), one line each: the
+// login goes on with the roles that remain.
+func (l *Login) warn(resp *assertion.Response) {
+	for _, w := range resp.Warnings {
+		l.notify("warning: " + w)
+	}
+}
+
 func (l *Login) trace(event string) {
 	if l.Trace != nil {
 		l.Trace(event)
@@ -119,6 +128,7 @@ func (l *Login) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	l.warn(resp)
 	l.trace("captured")
 	retried := false
 	recapture := func(why string) (bool, error) {
@@ -128,6 +138,9 @@ func (l *Login) Run(ctx context.Context) error {
 		retried = true
 		l.notify(why + "; signing in again")
 		resp, err = l.Capturer.Capture(ctx)
+		if err == nil {
+			l.warn(resp)
+		}
 		return true, err
 	}
 	for {

@@ -78,6 +78,11 @@ func inspectRun(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	// A malformed Role value is named here and the rest is shown
+	// (PRODUCT.md §6).
+	for _, w := range r.Warnings {
+		fmt.Fprintf(o.IO.ErrOut, "samlgo: warning: %s\n", w)
+	}
 	now := o.Now()
 	in := inspection{
 		Issuer: r.Issuer, Subject: r.Subject, Destination: r.Destination, IssueInstant: r.IssueInstant,

@@ -72,3 +72,20 @@ func TestInspectBadInput(t *testing.T) {
 		t.Errorf("flag wiring: %+v, %v", got, err)
 	}
 }
+
+// TestInspectMalformedValue: one malformed Role value made inspect exit 2
+// (issue 10); it is named on stderr and the rest is shown.
+func TestInspectMalformedValue(t *testing.T) {
+	bad := "arn:aws:iam::123456789012:role/ReadOnly;arn:aws:iam::123456789012:saml-provider/P"
+	ios, _, out, errOut := iostreams.Test()
+	o := &Options{IO: ios, Now: time.Now, Output: "text", SAMLFile: samltest.File(t, idp.ResponseOptions{Roles: []string{bad, admin}})}
+	if err := inspectRun(o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Roles:") || !strings.Contains(out.String(), "arn:aws:iam::123456789012:role/Admin") || strings.Contains(out.String(), "Problem:") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if got := strings.TrimSpace(errOut.String()); strings.Count(got, "\n") != 0 || !strings.Contains(got, "warning: ignoring Role attribute value 1") || !strings.Contains(got, "ReadOnly;arn") {
+		t.Errorf("stderr: %q", got)
+	}
+}

@@ -589,3 +589,30 @@ func TestFlagWiring(t *testing.T) {
 		t.Errorf("dependencies not wired: %+v", got)
 	}
 }
+
+// TestMalformedRoleValueWarns: one malformed Role value made login exit 2
+// (issue 10). The login goes on with the good roles and says on stderr
+// which value it left out; a response with only malformed values is still
+// bad input.
+func TestMalformedRoleValueWarns(t *testing.T) {
+	bad := "arn:aws:iam::123456789012:saml-provider/P,AWS-123456789012-Dev"
+	t.Run("one good role left", func(t *testing.T) {
+		e := newEnv(t)
+		e.samlFile(idp.ResponseOptions{Roles: []string{bad, pair(adminA, provA)}})
+		e.sts.Expect(adminA, "ASIAONE0000000000001")
+		if err := e.run(); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(e.errOut.String(), `samlgo: warning: ignoring Role attribute value 1 "`+bad+`": malformed role ARN pair`) {
+			t.Errorf("stderr = %q", e.errOut)
+		}
+	})
+	t.Run("only malformed values", func(t *testing.T) {
+		e := newEnv(t)
+		e.samlFile(idp.ResponseOptions{Roles: []string{bad}})
+		err := e.run()
+		if exitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "malformed role ARN pair") || len(e.sts.Calls) != 0 {
+			t.Fatalf("err = %v, STS calls %d", err, len(e.sts.Calls))
+		}
+	})
+}

@@ -70,6 +70,11 @@ func rolesRun(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	// A malformed Role value is named here and the others are listed
+	// (PRODUCT.md §6).
+	for _, w := range resp.Warnings {
+		fmt.Fprintf(o.IO.ErrOut, "samlgo: warning: %s\n", w)
+	}
 	if err := resp.Check(o.Now()); errors.Is(err, assertion.ErrExpired) {
 		fmt.Fprintf(o.IO.ErrOut, "samlgo: warning: %v\n", err)
 	} else if err != nil {

@@ -80,3 +80,28 @@ func TestRolesFlagWiring(t *testing.T) {
 		t.Errorf("options = %+v", got)
 	}
 }
+
+// TestRolesMalformedValue: one malformed Role value made roles exit 2 and
+// list nothing (issue 10); it is named on stderr and the others are listed
+// (PRODUCT.md §6), in text and in JSON.
+func TestRolesMalformedValue(t *testing.T) {
+	bad := "arn:aws:iam::123456789012:saml-provider/P,AWS-123456789012-Dev"
+	upper := "arn:aws:iam::123456789012:role/ADMIN,arn:aws:iam::123456789012:saml-provider/P"
+	file := samltest.File(t, idp.ResponseOptions{Roles: []string{admin, bad, dev, upper}})
+	for _, output := range []string{"text", "json"} {
+		t.Run(output, func(t *testing.T) {
+			ios, _, out, errOut := iostreams.Test()
+			o := &Options{IO: ios, Now: time.Now, Output: output, SAMLFile: file, Config: func() (*config.Config, error) { return &config.Config{}, nil }}
+			if err := rolesRun(o); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), "team/Deployer") || !strings.Contains(out.String(), "role/Admin") || strings.Contains(out.String(), "AWS-123456789012-Dev") {
+				t.Errorf("stdout:\n%s", out)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+			if len(lines) != 2 || !strings.Contains(lines[0], `Role attribute value 2 "`+bad+`"`) || !strings.Contains(lines[1], "differ only in case") {
+				t.Errorf("stderr:\n%s", errOut)
+			}
+		})
+	}
+}

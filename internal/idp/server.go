@@ -38,7 +38,8 @@ type User struct {
 // flow: login=twostep asks for the username and the password on separate
 // pages; via=popup opens the sign-on in a popup window; via=redirect posts
 // to the IdP itself, which answers 307 to a regional AWS endpoint;
-// via=never signs the person in and then never posts.
+// via=never signs the person in and then never posts; shape=NAME sends a
+// visitor without a session through the login pages of one of Shapes.
 type Server struct {
 	URL string
 
@@ -51,6 +52,8 @@ type Server struct {
 	users    map[string]*User
 	sessions map[string]string // session id → user name
 	logins   int               // password logins accepted
+	flows    map[string]string // shape sign-ins past the password → user name
+	posted   map[string][]url.Values
 }
 
 // NewServer makes an IdP for the users, signing with signer.
@@ -81,6 +84,7 @@ func (s *Server) Start() error {
 	mux.HandleFunc("/sso/aws", s.serveSSO)
 	mux.HandleFunc("/login", s.serveLogin)
 	mux.HandleFunc("/acs-redirect", s.serveACSRedirect)
+	mux.HandleFunc("/shapes/", s.serveShape)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return nil
@@ -126,6 +130,10 @@ const regionalACS = "https://eu-west-1.signin.aws.amazon.com/saml"
 
 func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 	user := s.sessionUser(r)
+	if user == nil && r.URL.Query().Get("shape") != "" {
+		s.startShape(w, r)
+		return
+	}
 	if user == nil {
 		http.Redirect(w, r, "/login?"+url.Values{"next": {r.URL.RequestURI()}, "login": {r.URL.Query().Get("login")}}.Encode(), http.StatusFound)
 		return
