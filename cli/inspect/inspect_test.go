@@ -79,7 +79,7 @@ func TestInspectMalformedValue(t *testing.T) {
 	bad := "arn:aws:iam::123456789012:role/ReadOnly;arn:aws:iam::123456789012:saml-provider/P"
 	ios, _, out, errOut := iostreams.Test()
 	o := &Options{IO: ios, Now: time.Now, Output: "text", SAMLFile: samltest.File(t, idp.ResponseOptions{Roles: []string{bad, admin}})}
-	if err := inspectRun(o); err != nil {
+	if err := inspectRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "Roles:") || !strings.Contains(out.String(), "arn:aws:iam::123456789012:role/Admin") || strings.Contains(out.String(), "Problem:") {

@@ -92,7 +92,7 @@ func TestRolesMalformedValue(t *testing.T) {
 		t.Run(output, func(t *testing.T) {
 			ios, _, out, errOut := iostreams.Test()
 			o := &Options{IO: ios, Now: time.Now, Output: output, SAMLFile: file, Config: func() (*config.Config, error) { return &config.Config{}, nil }}
-			if err := rolesRun(o); err != nil {
+			if err := rolesRun(context.Background(), o); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(out.String(), "team/Deployer") || !strings.Contains(out.String(), "role/Admin") || strings.Contains(out.String(), "AWS-123456789012-Dev") {
