@@ -12,7 +12,7 @@ FUZZ_TARGETS := \
 	./creds:FuzzParseProcessOutput ./sts:FuzzCheckWebIdentityToken ./sts:FuzzSummarizeAuthorization ./sts:FuzzSessionName \
 	./awsfiles:FuzzConfigSection ./sso:FuzzParseToken ./sso:FuzzParseRegistration ./sso:FuzzProfileConfig
 
-.PHONY: all build install test test-deps unit fuzz bench lint demo clean
+.PHONY: all build install test test-deps unit fuzz bench shapes lint demo clean
 
 all: build
 
@@ -58,6 +58,12 @@ bench:
 	$(GO) test -run '^$$' -bench 'AssumeRoleProcess|AssumeRoleEnvProcess|AWSCLIAssumeRoleRecipe' -benchtime 20x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'SSOCredsProcess|AWSCLISSOGetRoleCredentials' -benchtime 20x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'HeadlessLogin|ChromeAlone' -benchtime 10x -count 3 ./cli/demo
+
+# The login-page corpus (issue 10): every IdP shape without selectors, with
+# the time the autofill adds per page.
+shapes:
+	CI=true $(GO) test ./browser -run 'TestShapes|TestShapeRefusalQuotesIdP|TestStallNamesWhatItSaw|TestPrefilledUsernameReplaced|TestDetectLoginForms' -v | grep -E '^(---|ok|FAIL)|autofill added'
+	CI=true $(GO) test ./browser -run '^$$' -bench AutofillAdded -benchtime 1x
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -52,6 +52,9 @@ type Account struct {
 	Headless *bool `toml:"headless"`
 	// Username is typed into the IdP's login form.
 	Username string `toml:"username"`
+	// StaySignedIn is the autofill's answer to "Stay signed in?"; unset
+	// means yes.
+	StaySignedIn *bool `toml:"stay_signed_in"`
 	// Browser overrides the top-level browser for this account.
 	Browser string `toml:"browser"`
 	// Selectors override the autofill's guesses with CSS selectors.

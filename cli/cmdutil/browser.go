@@ -98,8 +98,9 @@ func (b *BrowserFlags) Capturer(ctx context.Context, f *Factory, cfg *config.Con
 		}
 	}
 	autofill := &browser.Autofill{
-		Username:  First(b.Username, acct.Username),
-		Selectors: browser.Selectors(acct.Selectors),
+		Username:       First(b.Username, acct.Username),
+		Selectors:      browser.Selectors(acct.Selectors),
+		NoStaySignedIn: acct.StaySignedIn != nil && !*acct.StaySignedIn,
 	}
 	if ios.CanPrompt() {
 		autofill.AskUsername = func() (string, error) { return f.Prompter.Line("IdP username: ") }

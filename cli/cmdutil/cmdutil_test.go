@@ -226,3 +226,28 @@ func TestSignInError(t *testing.T) {
 		}
 	}
 }
+
+// TestStaySignedInFromConfig: the account's stay_signed_in reaches the
+// autofill; unset means yes.
+func TestStaySignedInFromConfig(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	f := &Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Log: Discard(), Getenv: func(string) string { return "" }}
+	no := false
+	for _, c := range []struct {
+		stay *bool
+		want bool
+	}{{nil, false}, {&no, true}} {
+		b, err := (&BrowserFlags{Timeout: time.Minute, Browser: exe, Headless: true}).Capturer(context.Background(), f, &config.Config{}, config.Account{URL: "https://idp", StaySignedIn: c.stay}, "corp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Options.Autofill.NoStaySignedIn != c.want {
+			t.Errorf("stay_signed_in %v: NoStaySignedIn = %v", c.stay, b.Options.Autofill.NoStaySignedIn)
+		}
+	}
+}
