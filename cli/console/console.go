@@ -138,6 +138,9 @@ type request struct {
 }
 
 func consoleRun(ctx context.Context, opts *Options) error {
+	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
+		return err
+	}
 	rq, err := plan(opts)
 	if err != nil {
 		return err

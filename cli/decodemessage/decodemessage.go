@@ -73,6 +73,9 @@ needs sts:DecodeAuthorizationMessage, signed with --profile's credentials
 }
 
 func decodeMessageRun(ctx context.Context, opts *Options) error {
+	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
+		return err
+	}
 	if err := cmdutil.ProfileArg("--profile", opts.Profile); err != nil {
 		return err
 	}
@@ -105,6 +108,9 @@ func decodeMessageRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	region := cmdutil.First(opts.Region, src.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	if err := cmdutil.CheckRegion("the region", region); err != nil {
+		return err
+	}
 	client, err := opts.NewDecoder(ctx, sts.Options{Region: region, Profile: opts.Profile})
 	if err != nil {
 		return err

@@ -82,6 +82,9 @@ without one it has none. --duration is 15m to 36h (root: 1h).`,
 }
 
 func federationTokenRun(ctx context.Context, opts *Options) error {
+	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
+		return err
+	}
 	if opts.Name == "" {
 		return cmdutil.UsageErrorf("no federated user name; pass --name NAME")
 	}
@@ -133,6 +136,9 @@ func federationTokenRun(ctx context.Context, opts *Options) error {
 		fmt.Fprintln(opts.IO.ErrOut, "samlgo: no --policy-file or --policy-arns: the federated user gets no permissions (AWS grants the intersection with the session policies)")
 	}
 	region := cmdutil.First(opts.Region, src.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	if err := cmdutil.CheckRegion("the region", region); err != nil {
+		return err
+	}
 	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: opts.Profile})
 	if err != nil {
 		return err

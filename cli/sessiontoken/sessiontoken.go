@@ -88,6 +88,9 @@ SOURCE-session), or to stdout with --format env|json.`,
 }
 
 func sessionTokenRun(ctx context.Context, opts *Options) error {
+	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
+		return err
+	}
 	if err := cmdutil.ProfileArg("--profile", opts.Profile); err != nil {
 		return err
 	}
@@ -150,6 +153,9 @@ func sessionTokenRun(ctx context.Context, opts *Options) error {
 		}
 	}
 	region := cmdutil.First(opts.Region, src.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	if err := cmdutil.CheckRegion("the region", region); err != nil {
+		return err
+	}
 	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: opts.Profile})
 	if err != nil {
 		return err

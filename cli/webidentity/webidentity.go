@@ -94,6 +94,9 @@ access token from www.amazon.com or graph.facebook.com) any token is sent.`,
 var roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
 
 func webIdentityRun(ctx context.Context, opts *Options) error {
+	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
+		return err
+	}
 	m := roleARNPattern.FindStringSubmatch(opts.RoleARN)
 	switch {
 	case opts.RoleARN == "":
@@ -145,6 +148,9 @@ func webIdentityRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	region := cmdutil.First(opts.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), sts.RegionFor(m[1]))
+	if err := cmdutil.CheckRegion("the region", region); err != nil {
+		return err
+	}
 	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: output.Profile})
 	if err != nil {
 		return err

@@ -48,6 +48,9 @@ USERID" separated by tabs, like aws --output text.`,
 }
 
 func whoamiRun(ctx context.Context, opts *Options) error {
+	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
+		return err
+	}
 	if opts.Output != "text" && opts.Output != "json" {
 		return cmdutil.UsageErrorf("unknown --output %q; use text or json", opts.Output)
 	}
@@ -63,6 +66,9 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	region := cmdutil.First(opts.Region, src.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	if err := cmdutil.CheckRegion("the region", region); err != nil {
+		return err
+	}
 	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: opts.Profile})
 	if err != nil {
 		return err

@@ -417,3 +417,28 @@ func TestHostileLeftovers(t *testing.T) {
 		t.Errorf("credentials mode %v, want the stricter 0400 kept", fi.Mode().Perm())
 	}
 }
+
+// TestBadRegionEveryCommand: --region 'us east' was exit 1 "check the
+// network" in login, and unchecked in the recipes; every command refuses
+// it with exit 2 naming --region, before anything is sent.
+func TestBadRegionEveryCommand(t *testing.T) {
+	w := newWorld(t)
+	f := w.samlFile(pair(adminA, provA))
+	for _, args := range [][]string{
+		{"login", "--saml-file", f},
+		{"web-identity", "--role-arn", adminA, "--token-file", f},
+		{"session-token"},
+		{"federation-token", "--name", "x"},
+		{"decode-message", "abc"},
+		{"whoami"},
+		{"console", "--print"},
+	} {
+		r := w.run("", append(args, "--region", "us east")...)
+		if r.code != 2 || !strings.Contains(r.stderr, `--region "us east" is not a region name`) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q", args[0], r.code, r.stderr)
+		}
+	}
+	if calls := w.emu.Calls(); len(calls) != 0 {
+		t.Errorf("STS was called: %+v", calls)
+	}
+}
