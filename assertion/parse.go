@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crewjam/saml"
@@ -392,7 +393,9 @@ type Role struct {
 }
 
 // arnPattern matches IAM role and SAML provider ARNs in every partition.
-var arnPattern = regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::(\d{12}):(role|saml-provider)/([\w+=,.@/-]+)$`)
+var arnPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::(\d{12}):(role|saml-provider)/([\w+=,.@/-]+)$`)
+})
 
 // ParseRole reads one Role attribute value: a role ARN and a provider ARN
 // separated by a comma, in either order, with any surrounding white space.
@@ -407,7 +410,7 @@ func ParseRole(value string) (Role, error) {
 	var r Role
 	for _, p := range parts {
 		p = strings.TrimSpace(p)
-		m := arnPattern.FindStringSubmatch(p)
+		m := arnPattern().FindStringSubmatch(p)
 		if m == nil {
 			return Role{}, fmt.Errorf("%w: %q is not an IAM role or SAML provider ARN", ErrMalformedRole, p)
 		}
@@ -433,7 +436,7 @@ func ParseRole(value string) (Role, error) {
 			r.PrincipalARN = p
 		}
 	}
-	if pp := arnPattern.FindStringSubmatch(r.PrincipalARN); pp[1] != r.Partition {
+	if pp := arnPattern().FindStringSubmatch(r.PrincipalARN); pp[1] != r.Partition {
 		return Role{}, fmt.Errorf("%w: role is in partition %q but provider in %q", ErrMalformedRole, r.Partition, pp[1])
 	}
 	return r, nil

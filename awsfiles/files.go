@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -260,7 +261,7 @@ func WriteCredentials(ctx context.Context, path string, profiles []Profile) erro
 // removes a stale one, so a recorded origin always belongs to the keys
 // beside it when samlgo wrote them.
 func WriteCredentialsOrigin(ctx context.Context, path string, profiles []Profile, origin Origin) error {
-	if !originPattern.MatchString(string(origin)) {
+	if !originPattern().MatchString(string(origin)) {
 		return fmt.Errorf("origin %q is not a word", origin)
 	}
 	names := make([]string, len(profiles))
@@ -299,7 +300,7 @@ func WriteCredentialsOrigin(ctx context.Context, path string, profiles []Profile
 }
 
 // regionPattern is what EnsureRegion writes: AWS region names.
-var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // EnsureRegion gives a profile a region in the config file at path when it
 // has none, touching nothing else; the file is left alone when nothing
@@ -310,7 +311,7 @@ func EnsureRegion(ctx context.Context, path, profile, region string) error {
 	if region == "" {
 		return nil
 	}
-	if !regionPattern.MatchString(region) {
+	if !regionPattern().MatchString(region) {
 		return fmt.Errorf("region %q is not an AWS region name", region)
 	}
 	if err := ValidProfileName(profile); err != nil {

@@ -3,6 +3,7 @@ package awsfiles
 import (
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 // KeyOrigin records, in a credentials profile samlgo writes, how its
@@ -29,7 +30,7 @@ const (
 )
 
 // originPattern is what WriteCredentials records: a lower-case word.
-var originPattern = regexp.MustCompile(`^[a-z-]*$`)
+var originPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z-]*$`) })
 
 // AllowsSessionDuration reports whether AWS's federation endpoint takes a
 // SessionDuration with credentials of this origin ("Enable custom identity

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,7 +26,7 @@ type RoleName struct {
 	Partition string
 }
 
-var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[^{}]*\}`) })
 
 // ProfileName fills a profile-name template. Placeholders: {account},
 // {alias} (empty without one), {alias_or_account}, {role} (name without
@@ -45,7 +46,7 @@ func ProfileName(template string, r RoleName) (string, error) {
 		"{partition}":        r.Partition,
 	}
 	var bad string
-	name := placeholder.ReplaceAllStringFunc(template, func(p string) string {
+	name := placeholder().ReplaceAllStringFunc(template, func(p string) string {
 		v, ok := values[p]
 		if !ok && bad == "" {
 			bad = p

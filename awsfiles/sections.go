@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -80,17 +81,19 @@ func (d *document) configKeys(kind, name string) (ConfigKeys, bool, error) {
 }
 
 // configKeyName is what a key written by SetConfigKeys may look like.
-var configKeyName = regexp.MustCompile(`^[a-z0-9_]+$`)
+var configKeyName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_]+$`) })
 
 // configValue is what SetConfigKeys writes: one line of printable text
 // without white space at its ends and without brackets that could start
 // a section.
-var configValue = regexp.MustCompile(`^[^\s\x00-\x1f\x7f\[\]]([^\x00-\x1f\x7f\[\]]*[^\s\x00-\x1f\x7f\[\]])?$`)
+var configValue = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[^\s\x00-\x1f\x7f\[\]]([^\x00-\x1f\x7f\[\]]*[^\s\x00-\x1f\x7f\[\]])?$`)
+})
 
 // validConfigValue: one line of printable UTF-8 text (botocore reads the
 // file as UTF-8) that cannot start a section.
 func validConfigValue(v string) bool {
-	return utf8.ValidString(v) && configValue.MatchString(v) && !strings.ContainsFunc(v, isPyLineBreak)
+	return utf8.ValidString(v) && configValue().MatchString(v) && !strings.ContainsFunc(v, isPyLineBreak)
 }
 
 // SetConfigKeys sets keys in the config-file section of a profile or an
@@ -102,7 +105,7 @@ func SetConfigKeys(ctx context.Context, path, kind, name string, set [][2]string
 	}
 	kvs := make([]keyValue, len(set))
 	for i, kv := range set {
-		if !configKeyName.MatchString(kv[0]) {
+		if !configKeyName().MatchString(kv[0]) {
 			return fmt.Errorf("config key %q is not one the AWS CLI reads", kv[0])
 		}
 		if !validConfigValue(kv[1]) {

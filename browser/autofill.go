@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -275,18 +276,18 @@ func (s *session) between(tctx context.Context, st formState, filled map[string]
 	}
 	text := strings.ToLower(st.Title + " " + st.Text)
 	switch {
-	case staySignedIn.MatchString(text):
+	case staySignedIn().MatchString(text):
 		want := yesWord
 		if s.o.Autofill.NoStaySignedIn {
 			want = noWord
 		}
 		for _, b := range st.Buttons {
-			if want.MatchString(strings.ToLower(strings.TrimSpace(b.Label))) && once("stay signed in") {
+			if want().MatchString(strings.ToLower(strings.TrimSpace(b.Label))) && once("stay signed in") {
 				s.log.Debug("answering stay signed in", "answer", b.Label)
 				return s.click(tctx, st, b.Mark)
 			}
 		}
-	case pickAccount.MatchString(text):
+	case pickAccount().MatchString(text):
 		user, err := s.username()
 		if err != nil {
 			return err
@@ -294,13 +295,13 @@ func (s *session) between(tctx context.Context, st formState, filled map[string]
 		var other string
 		for _, b := range st.Buttons {
 			label := strings.ToLower(b.Label)
-			if user != "" && strings.Contains(label, strings.ToLower(user)) && !anotherAcct.MatchString(label) {
+			if user != "" && strings.Contains(label, strings.ToLower(user)) && !anotherAcct().MatchString(label) {
 				if once("pick an account") {
 					return s.click(tctx, st, b.Mark)
 				}
 				return nil
 			}
-			if anotherAcct.MatchString(label) {
+			if anotherAcct().MatchString(label) {
 				other = b.Mark
 			}
 		}
@@ -325,7 +326,9 @@ func (s *session) between(tctx context.Context, st formState, filled map[string]
 	return nil
 }
 
-func pageWords(expr string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + expr) }
+func pageWords(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)` + expr) })
+}
 
 func userSuffix(u string) string {
 	if u == "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/fetch"
@@ -49,7 +50,9 @@ type Step struct {
 
 // acsURL matches the AWS sign-in endpoints the IdP posts to: global,
 // regional, China and GovCloud, with any query string.
-var acsURL = regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+var acsURL = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+})
 
 // fetchPatterns pause those requests browser-wide, so a POST from a popup
 // or at the end of a redirect chain is caught too. The glob is loose; each
@@ -75,7 +78,7 @@ func (s *session) intercept(events func(func(fetch.EventRequestPaused, error) bo
 			return
 		}
 		req := ev.Request
-		if req == nil || req.Method != "POST" || !acsURL.MatchString(req.URL) {
+		if req == nil || req.Method != "POST" || !acsURL().MatchString(req.URL) {
 			_, _ = chromedp.CallBrowser(s.bctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -21,7 +22,7 @@ type Profile struct {
 	lock *flock.Flock
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) })
 
 // ProfileDir is where an account's profile lives under the user cache
 // directory: <cache>/samlgo/chrome/<account>.
@@ -29,7 +30,7 @@ func ProfileDir(cacheDir, account string) string {
 	if account == "" {
 		account = "default"
 	}
-	return filepath.Join(cacheDir, "samlgo", "chrome", unsafeName.ReplaceAllString(account, "_"))
+	return filepath.Join(cacheDir, "samlgo", "chrome", unsafeName().ReplaceAllString(account, "_"))
 }
 
 // OpenProfile locks the profile directory dir, waiting while another samlgo

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/samlgo/samlgo/creds"
@@ -95,7 +96,7 @@ func (h Hosts) BaseURL(endpoint string) (string, error) {
 	return strings.TrimRight(endpoint, "/"), nil
 }
 
-var serviceName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+var serviceName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`) })
 
 // Destination returns the console URL to land on: the console home for
 // dest "", a service's home ("s3" → https://<console>/s3/home?region=R),
@@ -105,7 +106,7 @@ func (h Hosts) Destination(dest, region string) (string, error) {
 	switch {
 	case dest == "":
 		return "https://" + h.Console + "/console/home?" + q, nil
-	case serviceName.MatchString(dest):
+	case serviceName().MatchString(dest):
 		return "https://" + h.Console + "/" + dest + "/home?" + q, nil
 	}
 	u, err := url.Parse(dest)
@@ -113,14 +114,14 @@ func (h Hosts) Destination(dest, region string) (string, error) {
 		return "", fmt.Errorf("not a service name (like s3) or an https console URL")
 	}
 	host := strings.ToLower(u.Hostname())
-	if u.Port() != "" || !(host == h.consoleDomain() || strings.HasSuffix(host, "."+h.consoleDomain()) && regionLabel.MatchString(strings.TrimSuffix(host, "."+h.consoleDomain()))) {
+	if u.Port() != "" || !(host == h.consoleDomain() || strings.HasSuffix(host, "."+h.consoleDomain()) && regionLabel().MatchString(strings.TrimSuffix(host, "."+h.consoleDomain()))) {
 		return "", fmt.Errorf("not on the %s console (%s)", h.Partition, h.consoleDomain())
 	}
 	u.Host = host
 	return u.String(), nil
 }
 
-var regionLabel = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var regionLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // LoginURL is the URL that signs the browser in with a sign-in token and
 // lands on destination.
@@ -219,7 +220,7 @@ func (cl Client) SigninToken(ctx context.Context, base string, c creds.Credentia
 
 // tokenPattern is what a sign-in token may hold: URL-safe printable
 // characters. Real tokens are base64url text of a few hundred characters.
-var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_\-+/=.~]+$`)
+var tokenPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_\-+/=.~]+$`) })
 
 // maxToken bounds a sign-in token's length.
 const maxToken = 8192
@@ -236,7 +237,7 @@ func ParseTokenResponse(body []byte) (string, error) {
 	if err := json.Unmarshal(body, &out); err != nil {
 		return "", errors.New("the AWS sign-in endpoint's answer is not JSON")
 	}
-	if len(out.SigninToken) > maxToken || !tokenPattern.MatchString(out.SigninToken) {
+	if len(out.SigninToken) > maxToken || !tokenPattern().MatchString(out.SigninToken) {
 		return "", errors.New("the AWS sign-in endpoint's answer holds no usable SigninToken")
 	}
 	return out.SigninToken, nil

@@ -134,7 +134,7 @@ func FuzzParseTokenResponse(f *testing.F) {
 			}
 			return
 		}
-		if !tokenPattern.MatchString(tok) {
+		if !tokenPattern().MatchString(tok) {
 			t.Errorf("token %q accepted", tok)
 		}
 	})
@@ -145,7 +145,7 @@ func FuzzDestination(f *testing.F) {
 		f.Add(s, "us-east-1")
 	}
 	f.Fuzz(func(t *testing.T, dest, region string) {
-		if !regionLabel.MatchString(region) {
+		if !regionLabel().MatchString(region) {
 			return
 		}
 		h := HostsFor(region)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/samlgo/samlgo/awsfiles"
 )
@@ -51,11 +52,11 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return e.Section + ": " + e.Msg }
 
 var (
-	regionRE  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
+	accountRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
 	// roleNameRE is IAM's role-name alphabet (permission set names too).
-	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	scopeRE    = regexp.MustCompile(`^[A-Za-z0-9:._/-]{1,256}$`)
+	roleNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{1,64}$`) })
+	scopeRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9:._/-]{1,256}$`) })
 )
 
 // Check reports what is wrong with the session's settings: an https start
@@ -68,14 +69,14 @@ func (s Session) Check() error {
 	if err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) || u.Host == "" {
 		return fmt.Errorf("start URL %q is not an https URL", s.StartURL)
 	}
-	if !regionRE.MatchString(s.Region) {
+	if !regionRE().MatchString(s.Region) {
 		if s.Region == "" {
 			return errors.New("no region (sso_region, --sso-region)")
 		}
 		return fmt.Errorf("region %q is not an AWS region name", s.Region)
 	}
 	for _, sc := range s.Scopes {
-		if !scopeRE.MatchString(sc) {
+		if !scopeRE().MatchString(sc) {
 			return fmt.Errorf("scope %q is not a valid scope", sc)
 		}
 	}
@@ -85,10 +86,10 @@ func (s Session) Check() error {
 func isLoopback(host string) bool { return host == "127.0.0.1" || host == "localhost" || host == "::1" }
 
 // ValidAccountID reports whether id is a 12-digit AWS account id.
-func ValidAccountID(id string) bool { return accountRE.MatchString(id) }
+func ValidAccountID(id string) bool { return accountRE().MatchString(id) }
 
 // ValidRoleName reports whether name can be a permission set's role name.
-func ValidRoleName(name string) bool { return roleNameRE.MatchString(name) }
+func ValidRoleName(name string) bool { return roleNameRE().MatchString(name) }
 
 // SessionFromKeys reads an [sso-session NAME] section's keys.
 func SessionFromKeys(name string, keys awsfiles.ConfigKeys) (Session, error) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,7 +22,7 @@ const (
 
 // sessionNameChars is STS's RoleSessionName alphabet: "[\w+=,.@-]*",
 // 2–64 characters.
-var sessionNameChars = regexp.MustCompile(`[^\w+=,.@-]+`)
+var sessionNameChars = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^\w+=,.@-]+`) })
 
 // SessionName turns a name (a caller's user name or ARN, an e-mail
 // address) into a RoleSessionName STS accepts: characters outside
@@ -31,7 +32,7 @@ func SessionName(name string) string {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 && strings.HasPrefix(name, "arn:") {
 		name = name[i+1:]
 	}
-	s := sessionNameChars.ReplaceAllString(name, "-")
+	s := sessionNameChars().ReplaceAllString(name, "-")
 	s = strings.Trim(s, "-")
 	if len(s) > 64 {
 		s = strings.TrimRight(s[:64], "-")
@@ -42,22 +43,22 @@ func SessionName(name string) string {
 	return s
 }
 
-var federatedNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,32}$`)
+var federatedNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{2,32}$`) })
 
 // CheckFederatedName checks GetFederationToken's Name: 2–32 characters of
 // [\w+=,.@-].
 func CheckFederatedName(name string) error {
-	if !federatedNamePattern.MatchString(name) {
+	if !federatedNamePattern().MatchString(name) {
 		return fmt.Errorf("federated user name %q: want 2–32 letters, digits or + = , . @ - _ (as STS requires)", name)
 	}
 	return nil
 }
 
-var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var sessionNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{2,64}$`) })
 
 // CheckSessionName checks a RoleSessionName given by the person.
 func CheckSessionName(name string) error {
-	if !sessionNamePattern.MatchString(name) {
+	if !sessionNamePattern().MatchString(name) {
 		return fmt.Errorf("role session name %q: want 2–64 letters, digits or + = , . @ - _ (as STS requires)", name)
 	}
 	return nil

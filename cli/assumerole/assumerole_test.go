@@ -13,7 +13,7 @@ import (
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
-	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/fakests"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -29,7 +29,7 @@ type env struct {
 	t              *testing.T
 	dir            string
 	sts            *fakests.Signed
-	prompt         *prompt.Fake
+	prompt         *prompttest.Fake
 	opts           *Options
 	ios            *iostreams.IOStreams
 	creds, awsConf string
@@ -42,7 +42,7 @@ func newEnv(t *testing.T, config string) *env {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")
 	t.Setenv("AWS_CONFIG_FILE", "")
 	ios, _, _, _ := iostreams.Test()
-	e := &env{t: t, dir: dir, sts: fakests.NewSigned(t), prompt: prompt.NewFake(t), ios: ios,
+	e := &env{t: t, dir: dir, sts: fakests.NewSigned(t), prompt: prompttest.NewFake(t), ios: ios,
 		creds: filepath.Join(dir, ".aws", "credentials"), awsConf: filepath.Join(dir, ".aws", "config")}
 	os.MkdirAll(filepath.Dir(e.creds), 0o700)
 	os.WriteFile(e.creds, []byte("[alice]\naws_access_key_id = "+userKey+"\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n"), 0o600)
@@ -132,7 +132,7 @@ func TestMFAAskedOnceThenCached(t *testing.T) {
 // newEnvSharing is a second run in the same HOME and cache.
 func newEnvSharing(t *testing.T, e *env) *env {
 	ios, _, _, _ := iostreams.Test()
-	e2 := &env{t: t, dir: e.dir, sts: fakests.NewSigned(t), prompt: prompt.NewFake(t), ios: ios, creds: e.creds, awsConf: e.awsConf}
+	e2 := &env{t: t, dir: e.dir, sts: fakests.NewSigned(t), prompt: prompttest.NewFake(t), ios: ios, creds: e.creds, awsConf: e.awsConf}
 	o := *e.opts
 	o.IO, o.Prompter = ios, e2.prompt
 	o.NewSTS = func(ctx context.Context, so sts.Options) (chain.STS, error) { return e2.sts.New(ctx, so) }
@@ -267,7 +267,7 @@ func TestSTSRefusalIsFailure(t *testing.T) {
 // destination; the output flags are there without their --profile.
 func TestFlagWiring(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
+	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
 	var got *Options
 	cmd := NewCmdAssumeRole(f, func(_ context.Context, o *Options) error { got = o; return nil })
 	cmd.SetArgs([]string{"--profile", "ops", "--to-profile", "dest", "--mfa-code", "123456", "--format", "env", "--shell", "fish", "--duration", "2h"})

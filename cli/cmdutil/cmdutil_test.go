@@ -16,6 +16,7 @@ import (
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/internal/fakests"
@@ -132,7 +133,7 @@ func TestOutputDeliver(t *testing.T) {
 
 func TestBrowserCapturerChecks(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	f := &Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Log: Discard(),
+	f := &Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Log: Discard(),
 		Getenv: func(k string) string {
 			return map[string]string{"SAMLGO_BROWSER": "/nonexistent/chrome", "SAMLGO_PASSWORD": "pw"}[k]
 		}}
@@ -176,7 +177,7 @@ func TestBrowserCapturerChecks(t *testing.T) {
 
 func TestPasswordSources(t *testing.T) {
 	ios, in, _, _ := iostreams.Test()
-	fake := prompt.NewFake(t)
+	fake := prompttest.NewFake(t)
 	f := &Factory{IOStreams: ios, Prompter: fake, Getenv: func(string) string { return "" }, Log: Discard()}
 	in.WriteString("from stdin\r\nrest")
 	src, err := (&BrowserFlags{PasswordStdin: true}).passwordSource(context.Background(), f)
@@ -236,7 +237,7 @@ func TestStaySignedInFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	f := &Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Log: Discard(), Getenv: func(string) string { return "" }}
+	f := &Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Log: Discard(), Getenv: func(string) string { return "" }}
 	no := false
 	for _, c := range []struct {
 		stay *bool

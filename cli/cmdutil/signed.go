@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/samlgo/samlgo/chain"
@@ -75,7 +76,9 @@ func ReadPolicy(ios *iostreams.IOStreams, path string) (string, error) {
 	return packed.String(), nil
 }
 
-var policyARNPattern = regexp.MustCompile(`^arn:aws[a-z0-9-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]{1,512}$`)
+var policyARNPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-z0-9-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]{1,512}$`)
+})
 
 // CheckPolicyARNs checks --policy-arns: at most 10 managed policy ARNs.
 func CheckPolicyARNs(arns []string) error {
@@ -83,7 +86,7 @@ func CheckPolicyARNs(arns []string) error {
 		return UsageErrorf("--policy-arns: %d policies; STS takes at most 10", len(arns))
 	}
 	for _, a := range arns {
-		if !policyARNPattern.MatchString(a) {
+		if !policyARNPattern().MatchString(a) {
 			return UsageErrorf("--policy-arns: %q is not an IAM managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)", a)
 		}
 	}

@@ -4,18 +4,19 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // regionPattern is what an AWS region name looks like ("us-east-1",
 // "us-gov-west-1", "eusc-de-east-1"), loose enough for the names local
 // emulators accept: lower-case letters and digits in dash-separated words.
-var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // CheckRegion refuses a region that cannot be one, before anything is sent
 // (a space or a line break would otherwise turn into a network error);
 // what names where it came from ("--region", "the account's region").
 func CheckRegion(what, region string) error {
-	if region == "" || (len(region) <= 64 && regionPattern.MatchString(region)) {
+	if region == "" || (len(region) <= 64 && regionPattern().MatchString(region)) {
 		return nil
 	}
 	return UsageErrorf("%s %q is not a region name; use one like eu-west-1", what, region)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
-	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/samltest"
 	"github.com/samlgo/samlgo/internal/testenv"
 )
@@ -23,7 +23,7 @@ func TestRealSignInInProcess(t *testing.T) {
 	w := samltest.NewWorld(t, admin)
 	run := func() string {
 		ios, _, out, errOut := iostreams.Test()
-		f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Log: cmdutil.Discard(), ConfigPath: w.ConfigPath,
+		f := &cmdutil.Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Log: cmdutil.Discard(), ConfigPath: w.ConfigPath,
 			Getenv: func(k string) string {
 				return map[string]string{"SAMLGO_PASSWORD": w.Password, "SAMLGO_BROWSER": chrome}[k]
 			}}

@@ -16,6 +16,7 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/internal/fakests"
@@ -43,7 +44,7 @@ type env struct {
 	dir     string
 	signer  *idp.Signer
 	sts     *fakests.SAML
-	prompt  *prompt.Fake
+	prompt  *prompttest.Fake
 	cfg     *config.Config
 	opts    *Options
 	in      *bytes.Buffer
@@ -65,7 +66,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	ios, in, out, errOut := iostreams.Test()
-	e := &env{t: t, dir: dir, signer: signer, sts: fakests.NewSAML(t), prompt: prompt.NewFake(t), cfg: &config.Config{},
+	e := &env{t: t, dir: dir, signer: signer, sts: fakests.NewSAML(t), prompt: prompttest.NewFake(t), cfg: &config.Config{},
 		in: in, out: out, errOut: errOut, getenv: map[string]string{},
 		creds: filepath.Join(dir, ".aws", "credentials"), awsConf: filepath.Join(dir, ".aws", "config")}
 	e.opts = &Options{
@@ -569,7 +570,7 @@ func TestBrowserCaptureErrorsMapped(t *testing.T) {
 // options: every flag lands in its field.
 func TestFlagWiring(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
+	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
 	var got *Options
 	cmd := NewCmdLogin(f, func(_ context.Context, o *Options) error { got = o; return nil })
 	cmd.SetArgs([]string{"--account", "corp", "--saml-file", "-", "--role", "Admin", "--principal", provA, "--duration", "2h",

@@ -9,7 +9,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
-	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/idp"
 	"github.com/samlgo/samlgo/internal/samltest"
 )
@@ -36,7 +36,7 @@ func TestRun(t *testing.T) {
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			ios, _, out, errOut := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
+			f := &cmdutil.Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
 			code := Run(context.Background(), f, c.args)
 			if code != c.code || !strings.Contains(out.String(), c.stdout) || !strings.Contains(errOut.String(), c.stderr) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out, errOut, c.code, c.stdout, c.stderr)
@@ -50,7 +50,7 @@ func TestRun(t *testing.T) {
 func TestCancelledContext(t *testing.T) {
 	ios, in, _, errOut := iostreams.Test()
 	in.WriteString("")
-	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
+	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard()}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if code := Run(ctx, f, []string{"roles", "--saml-file", "-"}); code != cmdutil.ExitCancelled || !strings.Contains(errOut.String(), "samlgo: cancelled") {

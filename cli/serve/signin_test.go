@@ -7,7 +7,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
-	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/samltest"
 	"github.com/samlgo/samlgo/internal/testenv"
 )
@@ -19,7 +19,7 @@ func TestAccountSourceSignsInOnce(t *testing.T) {
 	chrome := testenv.Chrome(t)
 	w := samltest.NewWorld(t, "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/CorpIdP")
 	ios, _, _, _ := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompt.NewFake(t), Now: time.Now, Log: cmdutil.Discard(), ConfigPath: w.ConfigPath,
+	f := &cmdutil.Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Log: cmdutil.Discard(), ConfigPath: w.ConfigPath,
 		Getenv: func(k string) string {
 			return map[string]string{"SAMLGO_PASSWORD": w.Password, "SAMLGO_BROWSER": chrome}[k]
 		}}

@@ -12,19 +12,19 @@ import (
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
-	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/fakests"
 	"github.com/samlgo/samlgo/sts"
 )
 
 const serial = "arn:aws:iam::123456789012:mfa/alice"
 
-func setup(t *testing.T) (*Options, *fakests.Signed, *prompt.Fake, *iostreams.IOStreams) {
+func setup(t *testing.T) (*Options, *fakests.Signed, *prompttest.Fake, *iostreams.IOStreams) {
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte("[alice]\naws_access_key_id = AKIAALICE00000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n[sess]\naws_access_key_id = ASIASESS000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = abc\n"), 0o600)
-	fake, fp := fakests.NewSigned(t), prompt.NewFake(t)
+	fake, fp := fakests.NewSigned(t), prompttest.NewFake(t)
 	ios, _, _, _ := iostreams.Test()
 	return &Options{
 		IO: ios, Prompter: fp, Now: time.Now, Getenv: func(string) string { return "" }, Log: cmdutil.Discard(),

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/samlgo/samlgo/awsfiles"
@@ -91,13 +92,15 @@ access token from www.amazon.com or graph.facebook.com) any token is sent.`,
 	return cmd
 }
 
-var roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+var roleARNPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:(aws[a-z0-9-]*):iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+})
 
 func webIdentityRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
 		return err
 	}
-	m := roleARNPattern.FindStringSubmatch(opts.RoleARN)
+	m := roleARNPattern().FindStringSubmatch(opts.RoleARN)
 	switch {
 	case opts.RoleARN == "":
 		return cmdutil.UsageErrorf("no role given; pass --role-arn arn:aws:iam::ACCOUNT:role/NAME")

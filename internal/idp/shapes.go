@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -268,9 +269,11 @@ input[type=text],input[type=password]{display:block;width:100%;margin:.3em 0 1em
 .actions{display:flex;flex-direction:row-reverse;justify-content:space-between}`))
 }
 
-var shapeTemplate = template.Must(template.New("shape").Parse(`<!doctype html>
+var shapeTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("shape").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title>
 {{.Head}}</head><body>{{.Body}}</body></html>`))
+})
 
 func (s *Server) shapePage(w http.ResponseWriter, sh *Shape, body string, d shapeData) {
 	b, err := template.New("body").Parse(body)
@@ -289,7 +292,7 @@ func (s *Server) shapePage(w http.ResponseWriter, sh *Shape, body string, d shap
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = shapeTemplate.Execute(w, map[string]any{
+	_ = shapeTemplate().Execute(w, map[string]any{
 		"Lang": lang, "Title": sh.title, "Head": template.HTML(sh.head), "Body": template.HTML(buf.String()),
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -142,7 +143,7 @@ type AssumeRoleResponse struct {
 	ResponseMetadata responseMetadata
 }
 
-var externalIDPattern = regexp.MustCompile(`^[\w+=,.@:/-]+$`) // and 2–1224 long
+var externalIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@:/-]+$`) }) // and 2–1224 long
 
 // chainedLimit is AWS's message for role chaining beyond one hour.
 const chainedLimit = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
@@ -165,7 +166,7 @@ func (e *Emulator) assumeRole(r *http.Request, body []byte, form url.Values) (an
 	if m == nil {
 		return nil, errf(400, "ValidationError", "%s is not a valid role ARN", roleARN)
 	}
-	if ext := form.Get("ExternalId"); ext != "" && (len(ext) < 2 || len(ext) > 1224 || !externalIDPattern.MatchString(ext)) {
+	if ext := form.Get("ExternalId"); ext != "" && (len(ext) < 2 || len(ext) > 1224 || !externalIDPattern().MatchString(ext)) {
 		return nil, errf(400, "ValidationError", "1 validation error detected: Value at 'externalId' failed to satisfy constraint")
 	}
 	if caller.kind == "federated" {
@@ -217,14 +218,14 @@ func (e *Emulator) assumeRole(r *http.Request, body []byte, form url.Values) (an
 
 func roleName(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
 
-var tokenCodePattern = regexp.MustCompile(`^\d{6}$`)
+var tokenCodePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{6}$`) })
 
 // checkMFA accepts a registered code once.
 func (e *Emulator) checkMFA(serial, code string) *apiError {
 	if serial == "" || code == "" {
 		return errf(400, "ValidationError", "SerialNumber and TokenCode go together")
 	}
-	if !tokenCodePattern.MatchString(code) {
+	if !tokenCodePattern().MatchString(code) {
 		return errf(400, "ValidationError", "1 validation error detected: Value at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*")
 	}
 	e.mu.Lock()
@@ -326,7 +327,7 @@ type GetFederationTokenResponse struct {
 	ResponseMetadata responseMetadata
 }
 
-var federatedName = regexp.MustCompile(`^[\w+=,.@-]{2,32}$`)
+var federatedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{2,32}$`) })
 
 func (e *Emulator) getFederationToken(r *http.Request, body []byte, form url.Values) (any, *apiError) {
 	caller, aerr := e.authenticate(r, body)
@@ -340,7 +341,7 @@ func (e *Emulator) getFederationToken(r *http.Request, body []byte, form url.Val
 	if name == "" {
 		return nil, errf(400, "MissingParameter", "The request must contain the parameter Name")
 	}
-	if !federatedName.MatchString(name) {
+	if !federatedName().MatchString(name) {
 		return nil, errf(400, "ValidationError", "1 validation error detected: Value '%s' at 'name' failed to satisfy constraint", name)
 	}
 	size := 0

@@ -146,7 +146,9 @@ func accessKeyOf(r *http.Request) string {
 }
 
 // consoleHost matches the AWS console hosts a login may land on.
-var consoleHost = regexp.MustCompile(`^([a-z0-9-]+\.)?console\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com|amazonaws-eusc\.eu)$`)
+var consoleHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([a-z0-9-]+\.)?console\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com|amazonaws-eusc\.eu)$`)
+})
 
 // serveSignin answers the sign-in service's paths (/federation, /oauth);
 // it reports false for any other path.
@@ -254,7 +256,7 @@ func (e *Emulator) fedLogin(q url.Values, call *FederationCall) (int, string) {
 	dest := q.Get("Destination")
 	call.Destination = dest
 	u, err := url.Parse(dest)
-	if err != nil || u.Scheme != "https" || u.User != nil || !consoleHost.MatchString(u.Host) {
+	if err != nil || u.Scheme != "https" || u.User != nil || !consoleHost().MatchString(u.Host) {
 		return 400, "Destination is not an AWS console URL"
 	}
 	if q.Get("Issuer") == "" {

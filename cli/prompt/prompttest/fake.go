@@ -1,4 +1,6 @@
-package prompt
+// Package prompttest is a Prompter for tests that fails the test on a
+// question it did not expect and on an expected one never asked.
+package prompttest
 
 import (
 	"fmt"
