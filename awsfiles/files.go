@@ -299,8 +299,14 @@ func WriteCredentialsOrigin(ctx context.Context, path string, profiles []Profile
 	})
 }
 
-// regionPattern is what EnsureRegion writes: AWS region names.
+// regionPattern is what an AWS region name looks like ("us-east-1",
+// "us-gov-west-1", "eusc-de-east-1"), loose enough for the names local
+// emulators accept: lower-case letters and digits in dash-separated words.
 var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
+
+// ValidRegion reports whether name can be a region: what EnsureRegion
+// writes, and what samlgo's commands and config readers accept.
+func ValidRegion(name string) bool { return regionPattern().MatchString(name) }
 
 // EnsureRegion gives a profile a region in the config file at path when it
 // has none, touching nothing else; the file is left alone when nothing
@@ -311,7 +317,7 @@ func EnsureRegion(ctx context.Context, path, profile, region string) error {
 	if region == "" {
 		return nil
 	}
-	if !regionPattern().MatchString(region) {
+	if !ValidRegion(region) {
 		return fmt.Errorf("region %q is not an AWS region name", region)
 	}
 	if err := ValidProfileName(profile); err != nil {

@@ -25,7 +25,13 @@ var ShadowingVariables = []string{
 // extra (KEY=value) set: the environment of a process run with these
 // credentials.
 func (c Credentials) ChildEnviron(parent []string, region string, extra ...string) []string {
-	set := append(c.Environ(region), extra...)
+	return ReplaceEnviron(parent, append(c.Environ(region), extra...))
+}
+
+// ReplaceEnviron returns parent (KEY=value entries) without the
+// ShadowingVariables and without the keys of set, then set: the
+// environment of a child whose credentials come only from what set says.
+func ReplaceEnviron(parent, set []string) []string {
 	drop := map[string]bool{}
 	for _, k := range ShadowingVariables {
 		drop[k] = true

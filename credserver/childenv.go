@@ -5,38 +5,23 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/samlgo/samlgo/creds"
 )
 
 // ChildEnv is environ for a child that gets its credentials from the
 // endpoint at url: every variable an SDK would read first removed
-// (creds.ShadowingVariables), the endpoint and
-// token set, and, unless emptyCredentials is "", AWS_SHARED_CREDENTIALS_FILE
+// (creds.ShadowingVariables), the endpoint, its token and extra (KEY=value)
+// set, and, unless emptyCredentials is "", AWS_SHARED_CREDENTIALS_FILE
 // pointed at that empty file, because the SDKs read the shared credentials
 // file before a container endpoint and a [default] profile holding keys
 // would silently win. The config file still applies.
-func ChildEnv(environ []string, url, token, emptyCredentials string) []string {
-	drop := map[string]bool{}
-	for _, k := range creds.ShadowingVariables {
-		drop[k] = true
-	}
+func ChildEnv(environ []string, url, token, emptyCredentials string, extra ...string) []string {
+	set := []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + url, "AWS_CONTAINER_AUTHORIZATION_TOKEN=" + token}
 	if emptyCredentials != "" {
-		drop["AWS_SHARED_CREDENTIALS_FILE"] = true
+		set = append(set, "AWS_SHARED_CREDENTIALS_FILE="+emptyCredentials)
 	}
-	var out []string
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		if !drop[k] {
-			out = append(out, kv)
-		}
-	}
-	out = append(out, "AWS_CONTAINER_CREDENTIALS_FULL_URI="+url, "AWS_CONTAINER_AUTHORIZATION_TOKEN="+token)
-	if emptyCredentials != "" {
-		out = append(out, "AWS_SHARED_CREDENTIALS_FILE="+emptyCredentials)
-	}
-	return out
+	return creds.ReplaceEnviron(environ, append(set, extra...))
 }
 
 // EmptyCredentialsFile makes an empty, private credentials file in a new

@@ -93,3 +93,12 @@ func TestServeEndsWithContext(t *testing.T) {
 		t.Fatal("Serve did not end with its context")
 	}
 }
+
+func TestURL(t *testing.T) {
+	for addr, want := range map[string]string{"127.0.0.1:80": "http://127.0.0.1:80/", "0.0.0.0:81": "http://127.0.0.1:81/", "[::1]:82": "http://[::1]:82/"} {
+		a, _ := net.ResolveTCPAddr("tcp", addr)
+		if got := URL(a); got != want {
+			t.Errorf("URL(%s) = %s, want %s", addr, got, want)
+		}
+	}
+}

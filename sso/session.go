@@ -52,7 +52,6 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return e.Section + ": " + e.Msg }
 
 var (
-	regionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 	accountRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
 	// roleNameRE is IAM's role-name alphabet (permission set names too).
 	roleNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{1,64}$`) })
@@ -69,7 +68,7 @@ func (s Session) Check() error {
 	if err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) || u.Host == "" {
 		return fmt.Errorf("start URL %q is not an https URL", s.StartURL)
 	}
-	if !regionRE().MatchString(s.Region) {
+	if !awsfiles.ValidRegion(s.Region) {
 		if s.Region == "" {
 			return errors.New("no region (sso_region, --sso-region)")
 		}

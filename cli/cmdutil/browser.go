@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/samlgo/samlgo/browser"
+	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/flow"
 )
@@ -136,7 +136,7 @@ func (b *BrowserFlags) passwordSource(ctx context.Context, f *Factory) (func(hea
 	}
 	switch {
 	case b.PasswordStdin:
-		line, err := readLine(ctx, ios.In)
+		line, err := iostreams.Await(ctx, func() (string, error) { return bufio.NewReader(ios.In).ReadString('\n') })
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -189,23 +189,4 @@ func SignInError(err error, timeout time.Duration) error {
 		return FailureError(err)
 	}
 	return err
-}
-
-// readLine reads one line from r, or gives up when ctx ends.
-func readLine(ctx context.Context, r io.Reader) (string, error) {
-	type result struct {
-		line string
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		line, err := bufio.NewReader(r).ReadString('\n')
-		done <- result{line, err}
-	}()
-	select {
-	case res := <-done:
-		return res.line, res.err
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
 }

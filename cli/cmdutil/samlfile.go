@@ -42,7 +42,7 @@ func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*asse
 		defer f.Close()
 		r = f
 	}
-	b, err := ReadAll(ctx, io.LimitReader(r, assertion.MaxInputLen+1))
+	b, err := iostreams.Await(ctx, func() ([]byte, error) { return io.ReadAll(io.LimitReader(r, assertion.MaxInputLen+1)) })
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -54,27 +54,6 @@ func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*asse
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return resp, nil
-}
-
-// ReadAll reads r to its end, or returns ctx's error as soon as ctx ends:
-// a read from a terminal or a pipe that never closes does not hold samlgo
-// after Ctrl-C or SIGTERM. The abandoned read ends with the process.
-func ReadAll(ctx context.Context, r io.Reader) ([]byte, error) {
-	type result struct {
-		b   []byte
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		b, err := io.ReadAll(r)
-		done <- result{b, err}
-	}()
-	select {
-	case res := <-done:
-		return res.b, res.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
 // openRegular opens a file for reading without blocking on a FIFO, and

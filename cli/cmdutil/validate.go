@@ -2,21 +2,17 @@ package cmdutil
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
-	"sync"
-)
 
-// regionPattern is what an AWS region name looks like ("us-east-1",
-// "us-gov-west-1", "eusc-de-east-1"), loose enough for the names local
-// emulators accept: lower-case letters and digits in dash-separated words.
-var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
+	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/chain"
+)
 
 // CheckRegion refuses a region that cannot be one, before anything is sent
 // (a space or a line break would otherwise turn into a network error);
 // what names where it came from ("--region", "the account's region").
 func CheckRegion(what, region string) error {
-	if region == "" || (len(region) <= 64 && regionPattern().MatchString(region)) {
+	if region == "" || (len(region) <= 64 && awsfiles.ValidRegion(region)) {
 		return nil
 	}
 	return UsageErrorf("%s %q is not a region name; use one like eu-west-1", what, region)
@@ -39,4 +35,16 @@ func redactQuery(raw string) string {
 		return raw[:i] + "?…"
 	}
 	return raw
+}
+
+// SignedRegion is the STS region of a signed call: --region, else the
+// source profile's, else AWS_REGION, else AWS_DEFAULT_REGION, else
+// us-east-1, as the AWS CLI picks it; a value that cannot be a region is a
+// usage error.
+func SignedRegion(flag string, src *chain.Resolved, getenv func(string) string) (string, error) {
+	region := First(flag, src.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	if err := CheckRegion("the region", region); err != nil {
+		return "", err
+	}
+	return region, nil
 }

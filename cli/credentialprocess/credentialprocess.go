@@ -17,6 +17,7 @@ import (
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
@@ -155,7 +156,7 @@ func signIn(ctx context.Context, f *cmdutil.Factory, cfg *config.Config, acct co
 	defer closeTTY()
 	tf := *f
 	tf.IOStreams = tty
-	tf.Prompter = promptOn(ctx, tty)
+	tf.Prompter = prompt.NewTerminal(ctx, tty)
 	bf := cmdutil.BrowserFlags{Headless: true, Timeout: 5 * time.Minute}
 	b, err := bf.Capturer(ctx, &tf, cfg, acct, acctName)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"os"
 	osexec "os/exec"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 
@@ -192,11 +191,11 @@ func childEnv(ctx context.Context, opts *Options, profile string) (env []string,
 		defer close(done)
 		_ = (&credserver.Server{Token: token, Credentials: get}).Serve(sctx, ln)
 	}()
-	env = credserver.ChildEnv(withoutRegion(opts.Environ(), region), credserver.URL(ln.Addr()), token, empty)
+	extra := []string{label}
 	if region != "" {
-		env = append(env, "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
+		extra = append(extra, "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
 	}
-	return append(env, label), func() {
+	return credserver.ChildEnv(opts.Environ(), credserver.URL(ln.Addr()), token, empty, extra...), func() {
 		cancel()
 		<-done
 		removeEmpty()
@@ -229,20 +228,6 @@ func source(ctx context.Context, opts *Options, profile string) (func(context.Co
 		cur = next
 		return cur.Creds, nil
 	}, first.Region, nil
-}
-
-// withoutRegion drops the region variables when the child gets its own.
-func withoutRegion(environ []string, region string) []string {
-	if region == "" {
-		return environ
-	}
-	var out []string
-	for _, kv := range environ {
-		if !strings.HasPrefix(kv, "AWS_REGION=") && !strings.HasPrefix(kv, "AWS_DEFAULT_REGION=") {
-			out = append(out, kv)
-		}
-	}
-	return out
 }
 
 // run starts the child on samlgo's own streams, forwards signals until it

@@ -135,8 +135,8 @@ func federationTokenRun(ctx context.Context, opts *Options) error {
 	if policy == "" && len(opts.PolicyARNs) == 0 {
 		fmt.Fprintln(opts.IO.ErrOut, "samlgo: no --policy-file or --policy-arns: the federated user gets no permissions (AWS grants the intersection with the session policies)")
 	}
-	region := cmdutil.First(opts.Region, src.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
-	if err := cmdutil.CheckRegion("the region", region); err != nil {
+	region, err := cmdutil.SignedRegion(opts.Region, src, opts.Getenv)
+	if err != nil {
 		return err
 	}
 	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: opts.Profile})

@@ -89,7 +89,7 @@ func (t *Terminal) Secret(prompt string) (string, error) {
 	fmt.Fprint(t.IO.ErrOut, prompt)
 	defer fmt.Fprintln(t.IO.ErrOut)
 	state, _ := term.GetState(fd)
-	b, err := await(t.ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
+	b, err := iostreams.Await(t.ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
 	if t.ctx.Err() != nil && state != nil {
 		_ = term.Restore(fd, state) // the abandoned read turned echo off
 	}
@@ -108,7 +108,7 @@ func (t *Terminal) Line(prompt string) (string, error) {
 	if t.in == nil {
 		t.in = bufio.NewReader(t.IO.In)
 	}
-	line, err := await(t.ctx, func() (string, error) { return t.in.ReadString('\n') })
+	line, err := iostreams.Await(t.ctx, func() (string, error) { return t.in.ReadString('\n') })
 	if t.ctx.Err() != nil {
 		return "", t.ctx.Err()
 	}
@@ -116,27 +116,6 @@ func (t *Terminal) Line(prompt string) (string, error) {
 		return "", fmt.Errorf("reading from the terminal: %w", err)
 	}
 	return strings.TrimSpace(line), nil
-}
-
-// await runs a blocking read and returns its result, or ctx's error as soon
-// as ctx ends; the abandoned read ends with the process.
-func await[T any](ctx context.Context, read func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := read()
-		done <- result{v, err}
-	}()
-	select {
-	case r := <-done:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
 }
 
 // AccountLabel is how the picker shows a role's account: "prod

@@ -3,15 +3,12 @@ package serve
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/samlgo/samlgo/credserver"
 
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/cli/cmdutil"
@@ -111,14 +108,5 @@ func TestUsage(t *testing.T) {
 				t.Errorf("exit %d", code)
 			}
 		})
-	}
-}
-
-func TestURL(t *testing.T) {
-	for addr, want := range map[string]string{"127.0.0.1:80": "http://127.0.0.1:80/", "0.0.0.0:81": "http://127.0.0.1:81/", "[::1]:82": "http://[::1]:82/"} {
-		a, _ := net.ResolveTCPAddr("tcp", addr)
-		if got := credserver.URL(a); got != want {
-			t.Errorf("URL(%s) = %s, want %s", addr, got, want)
-		}
 	}
 }

@@ -65,8 +65,8 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	region := cmdutil.First(opts.Region, src.Region, opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
-	if err := cmdutil.CheckRegion("the region", region); err != nil {
+	region, err := cmdutil.SignedRegion(opts.Region, src, opts.Getenv)
+	if err != nil {
 		return err
 	}
 	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: opts.Profile})
