@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/samlgo/samlgo/credcache"
@@ -40,7 +41,7 @@ func main() {
 func simple(args []string) (account, role string, ok bool) {
 	seen := 0
 	for i := 0; i < len(args); i++ {
-		name, value, hasValue := cut(args[i])
+		name, value, hasValue := strings.Cut(args[i], "=")
 		if !hasValue {
 			if i+1 >= len(args) {
 				return "", "", false
@@ -63,15 +64,6 @@ func simple(args []string) (account, role string, ok bool) {
 		}
 	}
 	return account, role, seen == 2 && account != "" && role != ""
-}
-
-func cut(arg string) (name, value string, hasValue bool) {
-	for i := 0; i < len(arg); i++ {
-		if arg[i] == '=' {
-			return arg[:i], arg[i+1:], true
-		}
-	}
-	return arg, "", false
 }
 
 // samlgo finds the full program: beside this one, else on PATH.
