@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,21 +21,37 @@ import (
 func startXvfb(t *testing.T) string {
 	t.Helper()
 	bin := testenv.Need(t, "Xvfb", ".ci/run installs Debian's xvfb")
-	for n := 90; n < 110; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		cmd := exec.Command(bin, fmt.Sprintf(":%d", n), "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-		waitFor(t, "Xvfb", func() bool { _, err := os.Stat(sock); return err == nil })
-		return fmt.Sprintf(":%d", n)
+	// Xvfb picks a free display itself and writes its number to fd 3
+	// when it is ready (-displayfd): guessing free numbers ran out once
+	// killed servers had left their lock files behind.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display number")
-	return ""
+	defer r.Close()
+	cmd := exec.Command(bin, "-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	// SIGTERM, not a kill: Xvfb then removes its lock file and socket.
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
+	number := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		number <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-number:
+		if n == "" {
+			t.Fatal("Xvfb exited without a display")
+		}
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb gave no display within 20s")
+		return ""
+	}
 }
 
 // watchModes records, while a login runs, whether its Chrome processes ran
@@ -85,7 +103,7 @@ func TestVisibleWindow(t *testing.T) {
 		w.write(".config/samlgo/config.toml", fmt.Sprintf("[accounts.corp]\nurl = %q\nusername = \"alice\"\n", w.idp.SignOnURL("")))
 		stop := make(chan struct{})
 		modes := watchModes(w.profile, stop)
-		r := w.run("correct horse\n", "login", "--account", "corp", "--password-stdin")
+		r := w.run("correct horse\n", "--debug", "login", "--account", "corp", "--password-stdin")
 		close(stop)
 		h, v := modes()
 		if r.code != 0 || h || !v {
