@@ -399,6 +399,7 @@ func (s *session) click(tctx context.Context, st formState, mark string) error {
 		Hit   bool
 	}
 	p, err := chromedp.Run(ctx, chromedp.Evaluate[point](`(() => { const e = `+findJS+`(`+markArg(mark)+`); if (!e) return {Found: false};
+  window.__samlgoClicked = false; e.addEventListener("click", () => { window.__samlgoClicked = true }, {once: true, capture: true});
   e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect(); const x = r.left + r.width / 2, y = r.top + r.height / 2;
   let h = document.elementFromPoint(x, y); while (h && h.shadowRoot) { const d = h.shadowRoot.elementFromPoint(x, y); if (!d || d === h) break; h = d; }
   return {X: x, Y: y, Found: true, Hit: !!h && (h === e || e.contains(h))} })()`))
@@ -411,6 +412,12 @@ func (s *session) click(tctx context.Context, st formState, mark string) error {
 	s.recordStep(tctx, st)
 	if p.Hit {
 		err = chromedp.Do(ctx, chromedp.MouseClickXY(p.X, p.Y))
+		if err == nil && !s.clickArrived(ctx, mark) {
+			// A window the display has only just shown can drop a
+			// synthesized mouse click: press the control itself.
+			s.log.Debug("the mouse click did not reach the control; pressing it directly")
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = `+findJS+`(`+markArg(mark)+`); if (e) e.click(); return true })()`))
+		}
 	} else {
 		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = `+findJS+`(`+markArg(mark)+`); if (e) e.click(); return true })()`))
 	}
@@ -419,6 +426,27 @@ func (s *session) click(tctx context.Context, st formState, mark string) error {
 	}
 	s.touch(tctx)
 	return nil
+}
+
+// clickArrived reports whether a mouse click reached the marked control
+// (its listener, set before the click, saw it), waiting a moment for the
+// page to handle it. A page that navigated away, or a control that is
+// gone, took the click.
+func (s *session) clickArrived(ctx context.Context, mark string) bool {
+	for range 10 {
+		arrived, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!window.__samlgoClicked || !`+findJS+`(`+markArg(mark)+`)`))
+		if err != nil || arrived {
+			return true
+		}
+		t := time.NewTimer(30 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return true
+		case <-t.C:
+		}
+	}
+	return false
 }
 
 // submit types text (when there is any) into field and submits its form
