@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/samlgo/samlgo/input"
 	"io"
 	"io/fs"
-	"os"
 
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/cli/iostreams"
@@ -32,7 +32,7 @@ func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*asse
 	if path == "-" {
 		r = ios.In
 	} else {
-		f, err := openRegular(path)
+		f, _, err := input.Open(path, input.FollowSymlink)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, UsageErrorf("%s: no such file", name)
@@ -42,7 +42,7 @@ func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*asse
 		defer f.Close()
 		r = f
 	}
-	b, err := iostreams.Await(ctx, func() ([]byte, error) { return io.ReadAll(io.LimitReader(r, assertion.MaxInputLen+1)) })
+	b, err := input.ReadAll(ctx, r, assertion.MaxInputLen+1)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -54,30 +54,6 @@ func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*asse
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return resp, nil
-}
-
-// openRegular opens a file for reading without blocking on a FIFO, and
-// refuses anything but a regular file (a FIFO would hang, a directory
-// says nothing useful).
-func openRegular(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		kind := "not a regular file"
-		if st.IsDir() {
-			kind = "a directory, not a file"
-		}
-		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New(kind)}
-	}
-	return f, nil
 }
 
 func unwrapPathError(err error) error {

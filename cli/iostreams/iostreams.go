@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/samlgo/samlgo/input"
 	"golang.org/x/term"
 )
 
@@ -57,25 +58,7 @@ func ControllingTerminal(out io.Writer) (s *IOStreams, close func()) {
 	return &IOStreams{In: tty, Out: out, ErrOut: tty, InTTY: true, ErrTTY: true, InFile: tty}, func() { tty.Close() }
 }
 
-// Await runs a blocking read (a terminal, a pipe that may never close)
-// and returns its result, or ctx's error as soon as ctx ends (Ctrl-C,
-// SIGTERM): a read cannot hold samlgo after a signal. The abandoned read
-// ends with the process.
+// Await is input.Await: a blocking read that ends as soon as ctx does.
 func Await[T any](ctx context.Context, read func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := read()
-		done <- result{v, err}
-	}()
-	select {
-	case r := <-done:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
+	return input.Await(ctx, read)
 }

@@ -1,5 +1,0 @@
-//go:build !unix
-
-package cmdutil
-
-const nonBlock = 0
