@@ -14,6 +14,8 @@ import (
 
 	"github.com/crewjam/saml"
 	xrv "github.com/mattermost/xml-roundtrip-validator"
+
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // AWS sign-in attribute names, from "Configuring SAML assertions for the
@@ -349,8 +351,10 @@ func (r *Response) Check(now time.Time) error {
 // NotBefore in the future counts as an error.
 const clockSkew = 5 * time.Minute
 
+// shortStatus is a status code for a message: without the standard prefix,
+// and escaped, since the IdP wrote it.
 func shortStatus(s string) string {
-	return strings.TrimPrefix(s, "urn:oasis:names:tc:SAML:2.0:status:")
+	return untrusted.Text(strings.TrimPrefix(s, "urn:oasis:names:tc:SAML:2.0:status:"))
 }
 
 // MalformedRole is a Role attribute value that is not a role ARN and a

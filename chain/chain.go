@@ -349,7 +349,7 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 	if res.Shortened {
 		r.notify("profile %q: AWS refused %s (longer than the role allows, or role chaining, which AWS caps at 1h); the session lasts 1h", p.name, req.Duration)
 	}
-	if err := res.Credentials.Validate(); err != nil {
+	if err := res.Credentials.ValidateAt(r.now(), creds.MaxAhead); err != nil {
 		return nil, fmt.Errorf("profile %q: %w", p.name, err)
 	}
 	return &Resolved{Profile: p.name, Creds: res.Credentials, Kind: RoleSession, Region: p.cfg["region"], RoleARN: res.AssumedRoleARN, Duration: res.Duration}, nil
@@ -372,7 +372,7 @@ func (r *Resolver) mfaSession(ctx context.Context, client STS, src *Resolved, se
 	if err != nil {
 		return creds.Credentials{}, false, fmt.Errorf("profile %q: MFA session: %w", src.Profile, err)
 	}
-	if err := res.Credentials.Validate(); err != nil {
+	if err := res.Credentials.ValidateAt(r.now(), creds.MaxAhead); err != nil {
 		return creds.Credentials{}, false, err
 	}
 	if r.Cache != nil {

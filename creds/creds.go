@@ -61,6 +61,46 @@ func (c Credentials) Validate() error {
 	return nil
 }
 
+// How far ahead an expiry may lie. STS issues sessions of at most 36 h
+// (GetSessionToken and GetFederationToken for an IAM user; roles stop at
+// 12 h), and IAM Identity Center role credentials last at most 12 h (the
+// permission set's session duration).
+const (
+	MaxAhead    = 36 * time.Hour
+	MaxAheadSSO = 12 * time.Hour
+)
+
+// ErrExpiry is the kind of every error CheckExpiry returns, for errors.Is.
+var ErrExpiry = errors.New("unusable expiry")
+
+// CheckExpiry refuses an expiry that has passed at now or lies more than
+// maxAhead after it (plus a minute for the endpoint's clock): an endpoint
+// that answered 1970 or 9999 would otherwise have its credentials written
+// as valid, or pin a cache for ever. The message names the expiry (not a
+// secret) and wraps ErrExpiry.
+func (c Credentials) CheckExpiry(now time.Time, maxAhead time.Duration) error {
+	const skew = time.Minute
+	e := c.Expiration.UTC().Format(time.RFC3339)
+	switch {
+	case c.Expiration.IsZero():
+		return fmt.Errorf("%w: no expiry given", ErrExpiry)
+	case !c.Expiration.After(now):
+		return fmt.Errorf("%w: the credentials expired at %s, before they arrived (is this computer's clock right, and does the endpoint answer for AWS?)", ErrExpiry, e)
+	case c.Expiration.After(now.Add(maxAhead + skew)):
+		return fmt.Errorf("%w: the credentials claim to last until %s, more than the %s AWS issues (is this computer's clock right, and does the endpoint answer for AWS?)", ErrExpiry, e, strings.TrimSuffix(strings.TrimSuffix(maxAhead.String(), "0s"), "0m"))
+	}
+	return nil
+}
+
+// ValidateAt is Validate and CheckExpiry: what every set of temporary
+// credentials from an endpoint must pass before samlgo uses or writes it.
+func (c Credentials) ValidateAt(now time.Time, maxAhead time.Duration) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return c.CheckExpiry(now, maxAhead)
+}
+
 func within(s string, lo, hi int) bool { return len(s) >= lo && len(s) <= hi }
 
 func only(s string, ok func(byte) bool) bool {

@@ -198,3 +198,38 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckExpiryRefusesHostileExpirations: expiries of 2020, 1970 and 9999
+// from an endpoint were written with exit 0 ("expires … in -60729h59m"),
+// and 9999 pinned the credential-process cache for ever (issue 14).
+func TestCheckExpiryRefusesHostileExpirations(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		exp      time.Time
+		maxAhead time.Duration
+		ok       bool
+		says     string
+	}{
+		{now.Add(time.Hour), MaxAhead, true, ""},
+		{now.Add(36 * time.Hour), MaxAhead, true, ""},
+		{now.Add(12 * time.Hour), MaxAheadSSO, true, ""},
+		{now.Add(13 * time.Hour), MaxAheadSSO, false, "more than the 12h"},
+		{now.Add(37 * time.Hour), MaxAhead, false, "more than the 36h"},
+		{time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), MaxAhead, false, "expired at 2020-01-01T00:00:00Z"},
+		{time.Unix(0, 0), MaxAhead, false, "expired at 1970-01-01T00:00:00Z"},
+		{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), MaxAhead, false, "until 9999-12-31T00:00:00Z"},
+		{now, MaxAhead, false, "expired"},
+	} {
+		c := Credentials{AccessKeyID: "ASIAEXAMPLE000000001", SecretAccessKey: "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", SessionToken: "token", Expiration: tc.exp}
+		err := c.ValidateAt(now, tc.maxAhead)
+		if tc.ok {
+			if err != nil {
+				t.Errorf("%s: %v", tc.exp, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrExpiry) || !strings.Contains(err.Error(), tc.says) || strings.ContainsAny(err.Error(), "\r\n") {
+			t.Errorf("%s: error %v, want ErrExpiry saying %q on one line", tc.exp, err, tc.says)
+		}
+	}
+}

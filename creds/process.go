@@ -76,31 +76,42 @@ func ParseProcessOutput(b []byte) (Credentials, error) {
 		}
 		c.Expiration = t
 	}
-	if err := c.validateKeys(); err != nil {
+	if err := c.ValidateLongTerm(); err != nil {
 		return Credentials{}, &ProcessError{Reason: err.Error()}
 	}
 	return c, nil
 }
 
-// validateKeys checks the key id and secret (and the token, when there is
-// one) as Validate does, without requiring a token or an expiry: long-term
-// keys have neither.
-func (c Credentials) validateKeys() error {
-	t := c
-	if t.SessionToken == "" {
-		t.SessionToken = "x"
+// ValidateLongTerm checks credentials a person stored or a
+// credential_process printed, before samlgo signs with them or prints them:
+// a key id and a secret, and no control character in any value (a line
+// break would split an export line). Like the AWS CLI, it does not judge
+// their length or alphabet: LocalStack and moto take "test" / "test". It
+// needs no token and no expiry. The error never contains a value; it
+// wraps ErrMalformed.
+func (c Credentials) ValidateLongTerm() error {
+	bad := func(what string) error {
+		return fmt.Errorf("%w: the %s is empty or holds a control character", ErrMalformed, what)
 	}
-	if t.Expiration.IsZero() {
-		t.Expiration = time.Unix(1, 0)
+	switch {
+	case c.AccessKeyID == "" || hasControl(c.AccessKeyID):
+		return bad("access key id")
+	case c.SecretAccessKey == "" || hasControl(c.SecretAccessKey):
+		return bad("secret access key")
+	case hasControl(c.SessionToken):
+		return bad("session token")
 	}
-	return t.Validate()
+	return nil
 }
 
-// ValidateLongTerm checks credentials used to sign a request: a key id and
-// secret of the documented shapes, and a token when there is one. Unlike
-// Validate, it needs no token and no expiry. The error never contains a
-// value; it wraps ErrMalformed.
-func (c Credentials) ValidateLongTerm() error { return c.validateKeys() }
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
 
 // LongTerm reports whether these are an IAM user's (or root's) long-term
 // keys: no session token.

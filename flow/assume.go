@@ -7,6 +7,7 @@ import (
 
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -66,7 +67,7 @@ func (l *Login) assume(ctx context.Context, resp *assertion.Response, p *Plan) (
 			}
 			// Checked before any output, whatever the format: an endpoint
 			// must not be able to put a line break into a shell or a file.
-			if err := res.Credentials.Validate(); err != nil {
+			if err := res.Credentials.ValidateAt(l.Now(), creds.MaxAhead); err != nil {
 				errs[i] = fmt.Errorf("%s: %w", r.RoleARN, err)
 				return
 			}

@@ -74,7 +74,7 @@ func (p *Provider) Document(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.ValidateAt(p.Now(), creds.MaxAhead); err != nil {
 		return nil, err
 	}
 	doc := c.JSON()

@@ -210,7 +210,7 @@ func TestDeviceRolesCredentialsAgainstEmulator(t *testing.T) {
 	if calls := e.Calls(); calls["ListAccounts"] != 3 || calls["ListAccountRoles"] != 6 {
 		t.Errorf("pages: %v (page size 1: 3 account pages, 6 role pages)", calls)
 	}
-	cr, err := sso.RoleCredentials(ctx, c.Portal, tok.AccessToken, "111111111111", "ReadOnly")
+	cr, err := sso.RoleCredentials(ctx, c.Portal, time.Now(), tok.AccessToken, "111111111111", "ReadOnly")
 	if err != nil || cr.Validate() != nil || cr.Expiration.Before(time.Now().Add(50*time.Minute)) {
 		t.Fatalf("credentials %v, %v", cr, err)
 	}
@@ -251,11 +251,11 @@ func TestDeviceRolesCredentialsAgainstEmulator(t *testing.T) {
 
 	// 401: the token is no good.
 	e.FailNext("GetRoleCredentials", "UnauthorizedException")
-	if _, err := sso.RoleCredentials(ctx, c.Portal, back.AccessToken, "111111111111", "ReadOnly"); !errors.Is(err, sso.ErrLoginRequired) {
+	if _, err := sso.RoleCredentials(ctx, c.Portal, time.Now(), back.AccessToken, "111111111111", "ReadOnly"); !errors.Is(err, sso.ErrLoginRequired) {
 		t.Fatalf("401: %v", err)
 	}
 	// A role the person does not have.
-	if _, err := sso.RoleCredentials(ctx, c.Portal, back.AccessToken, "222222222222", "AdministratorAccess"); err == nil || errors.Is(err, sso.ErrLoginRequired) {
+	if _, err := sso.RoleCredentials(ctx, c.Portal, time.Now(), back.AccessToken, "222222222222", "AdministratorAccess"); err == nil || errors.Is(err, sso.ErrLoginRequired) {
 		t.Fatalf("403: %v", err)
 	}
 	_ = awssso.Options{}

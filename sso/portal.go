@@ -103,8 +103,9 @@ func accountRoles(ctx context.Context, p Portal, token, account string) ([]strin
 
 // RoleCredentials gets a role's temporary credentials (GetRoleCredentials;
 // the expiration comes in epoch milliseconds). The values are checked
-// before anything writes them (creds.Credentials.Validate).
-func RoleCredentials(ctx context.Context, p Portal, token, account, role string) (creds.Credentials, error) {
+// before anything writes them (creds.Credentials.ValidateAt, with the
+// 12 h that Identity Center issues at most).
+func RoleCredentials(ctx context.Context, p Portal, now time.Time, token, account, role string) (creds.Credentials, error) {
 	out, err := p.GetRoleCredentials(ctx, &awssso.GetRoleCredentialsInput{AccessToken: aws.String(token), AccountId: aws.String(account), RoleName: aws.String(role)})
 	if err != nil {
 		return creds.Credentials{}, unauthorized("GetRoleCredentials", err)
@@ -117,7 +118,7 @@ func RoleCredentials(ctx context.Context, p Portal, token, account, role string)
 		AccessKeyID: aws.ToString(rc.AccessKeyId), SecretAccessKey: aws.ToString(rc.SecretAccessKey),
 		SessionToken: aws.ToString(rc.SessionToken), Expiration: time.UnixMilli(rc.Expiration).UTC(),
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.ValidateAt(now, creds.MaxAheadSSO); err != nil {
 		return creds.Credentials{}, fmt.Errorf("GetRoleCredentials answered unusable credentials: %w", err)
 	}
 	return c, nil

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // Kind sorts STS failures by what the person should do about them.
@@ -70,7 +72,7 @@ func classify(op, region string, err error) error {
 		return &Error{Op: op, Kind: Unreachable, Err: err,
 			Message: fmt.Sprintf("could not reach STS in %s: %v", region, rootCause(err))}
 	}
-	code, msg := ae.ErrorCode(), strings.TrimSpace(ae.ErrorMessage())
+	code, msg := untrusted.Text(ae.ErrorCode()), untrusted.Text(strings.TrimSpace(ae.ErrorMessage()))
 	e := &Error{Op: op, Code: code, Err: err}
 	saml := op == OpAssumeRoleWithSAML
 	switch {

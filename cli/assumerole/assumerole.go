@@ -18,6 +18,7 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/config"
+	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -154,7 +155,7 @@ func assumeRoleRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.ChainError(err, r.ConfigFile)
 	}
-	if err := res.Creds.Validate(); err != nil {
+	if err := res.Creds.ValidateAt(opts.Now(), creds.MaxAhead); err != nil {
 		return cmdutil.FailureError(err)
 	}
 	if defaulted && sink.Format() == cmdutil.FormatProfile {

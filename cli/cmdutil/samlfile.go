@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/samlgo/samlgo/input"
 	"io"
 	"io/fs"
+
+	"github.com/samlgo/samlgo/input"
 
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/cli/iostreams"

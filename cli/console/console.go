@@ -280,7 +280,7 @@ func federate(ctx context.Context, opts *Options, rq *request, long creds.Creden
 	if err != nil {
 		return creds.Credentials{}, fmt.Errorf("long-term keys need a federation token for the console: %w", err)
 	}
-	if err := res.Credentials.Validate(); err != nil {
+	if err := res.Credentials.ValidateAt(opts.Now(), creds.MaxAhead); err != nil {
 		return creds.Credentials{}, err
 	}
 	return res.Credentials, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/sts"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // Decoder is the call decode-message makes.
@@ -123,7 +124,7 @@ func decodeMessageRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.FailureError(err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", summary)
+	fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", untrusted.Text(summary))
 	_, err = opts.IO.Out.Write(pretty)
 	return err
 }

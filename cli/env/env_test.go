@@ -50,3 +50,28 @@ func TestEnv(t *testing.T) {
 		t.Errorf("unknown shell: exit %d", code)
 	}
 }
+
+// TestEnvLocalStackTestKeys: a profile with aws_access_key_id = test and
+// aws_secret_access_key = test (LocalStack, moto), which the AWS CLI uses,
+// was refused as "malformed credentials" (issue 14).
+func TestEnvLocalStackTestKeys(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte("[localstack]\naws_access_key_id = test\naws_secret_access_key = test\n"), 0o600)
+	config := filepath.Join(dir, "config")
+	os.WriteFile(config, []byte("[profile localstack]\nregion = us-east-1\n"), 0o600)
+	ios, _, out, _ := iostreams.Test()
+	fake := fakests.NewSigned(t)
+	opts := &Options{SignerSetup: cmdutil.SignerSetup{IO: ios, Now: time.Now, Getenv: func(k string) string { return map[string]string{"SHELL": "/bin/bash"}[k] },
+		NewSTS:          func(ctx context.Context, o sts.Options) (chain.STS, error) { return fake.New(ctx, o) },
+		CredentialsFile: creds, ConfigFile: config}, Profile: "localstack"}
+	if err := envRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"export AWS_ACCESS_KEY_ID='test'", "export AWS_SECRET_ACCESS_KEY='test'"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("env output lacks %q:\n%s", want, out)
+		}
+	}
+}

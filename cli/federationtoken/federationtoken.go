@@ -147,7 +147,7 @@ func federationTokenRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := res.Credentials.Validate(); err != nil {
+	if err := res.Credentials.ValidateAt(opts.Now(), creds.MaxAhead); err != nil {
 		return cmdutil.FailureError(err)
 	}
 	return sink.Deliver(ctx, []flow.Issued{{Profile: output.Profile, RoleARN: res.AssumedRoleARN, Region: region, Creds: res.Credentials, Origin: awsfiles.OriginFederationToken}})

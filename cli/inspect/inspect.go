@@ -15,6 +15,7 @@ import (
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // Options are inspect's flags and dependencies.
@@ -111,7 +112,7 @@ func inspectRun(ctx context.Context, o *Options) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, untrusted.Text(v)) }
 	row("Issuer", r.Issuer)
 	row("Subject", r.Subject)
 	row("Destination", r.Destination)
@@ -140,13 +141,13 @@ func inspectRun(ctx context.Context, o *Options) error {
 		return err
 	}
 	for _, role := range r.Roles {
-		fmt.Fprintf(o.IO.Out, "  %s\n      via %s\n", role.RoleARN, role.PrincipalARN)
+		fmt.Fprintf(o.IO.Out, "  %s\n      via %s\n", untrusted.Text(role.RoleARN), untrusted.Text(role.PrincipalARN))
 	}
 	fmt.Fprintf(o.IO.Out, "Attributes: %d\n", len(r.Attributes))
 	for _, at := range r.Attributes {
-		fmt.Fprintf(o.IO.Out, "  %s\n", at.Name)
+		fmt.Fprintf(o.IO.Out, "  %s\n", untrusted.Text(at.Name))
 		for _, v := range at.Values {
-			fmt.Fprintf(o.IO.Out, "      %s\n", strings.Join(strings.Fields(v), " "))
+			fmt.Fprintf(o.IO.Out, "      %s\n", untrusted.Text(strings.Join(strings.Fields(v), " ")))
 		}
 	}
 	return nil

@@ -8,8 +8,9 @@ import (
 	"io"
 	"os"
 
-	"github.com/samlgo/samlgo/input"
 	"golang.org/x/term"
+
+	"github.com/samlgo/samlgo/input"
 )
 
 // IOStreams are a command's standard streams. Data (credentials, export

@@ -18,6 +18,7 @@ import (
 	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/config"
+	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/internal/fakests"
 	"github.com/samlgo/samlgo/internal/idp"
@@ -616,4 +617,36 @@ func TestMalformedRoleValueWarns(t *testing.T) {
 			t.Fatalf("err = %v, STS calls %d", err, len(e.sts.Calls))
 		}
 	})
+}
+
+// TestLoginRefusesHostileExpirations: an STS answering an expiry in 2020,
+// 1970 or 9999 had its credentials written with exit 0 ("expires … in
+// -60729h59m"); they are refused with one line and the file is untouched
+// (issue 14).
+func TestLoginRefusesHostileExpirations(t *testing.T) {
+	for _, exp := range []time.Time{
+		time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, 0),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		t.Run(exp.Format("2006"), func(t *testing.T) {
+			e := newEnv(t)
+			e.samlFile(idp.ResponseOptions{Roles: []string{pair(adminA, provA)}})
+			const before = "[keep]\naws_access_key_id = AKIAKEEP000000000001\naws_secret_access_key = x\n"
+			if err := os.MkdirAll(filepath.Dir(e.creds), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(e.creds, []byte(before), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			e.sts.ExpectResult(adminA, &sts.Result{Credentials: fakests.Credentials("ASIAONE0000000000001", exp), AssumedRoleARN: adminA, Duration: time.Hour}, nil)
+			err := e.run()
+			if exitCode(err) != 1 || !errors.Is(err, creds.ErrExpiry) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("login = %v (exit %d), want exit 1 with creds.ErrExpiry on one line", err, exitCode(err))
+			}
+			if b, _ := os.ReadFile(e.creds); string(b) != before {
+				t.Errorf("credentials file changed: %q", b)
+			}
+		})
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // Options are roles' flags and dependencies.
@@ -100,7 +101,7 @@ func rolesRun(ctx context.Context, o *Options) error {
 		if alias == "" {
 			alias = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.AccountID, alias, r.PathName(), r.RoleARN, r.PrincipalARN)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.AccountID, untrusted.Text(alias), untrusted.Text(r.PathName()), untrusted.Text(r.RoleARN), untrusted.Text(r.PrincipalARN))
 	}
 	return tw.Flush()
 }

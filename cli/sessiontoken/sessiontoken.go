@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/creds"
 
 	"github.com/spf13/cobra"
 
@@ -164,7 +165,7 @@ func sessionTokenRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return durationRefusal(err, d)
 	}
-	if err := res.Credentials.Validate(); err != nil {
+	if err := res.Credentials.ValidateAt(opts.Now(), creds.MaxAhead); err != nil {
 		return cmdutil.FailureError(err)
 	}
 	arn := "session token for " + describe(src)

@@ -160,7 +160,7 @@ func credsRun(ctx context.Context, o *CredsOptions) error {
 		}
 	}
 	for i, x := range want {
-		c, err := sso.RoleCredentials(ctx, svc.Portal, tok.AccessToken, x.AccountID, x.RoleName)
+		c, err := sso.RoleCredentials(ctx, svc.Portal, o.Now(), tok.AccessToken, x.AccountID, x.RoleName)
 		if err != nil {
 			return ssoError(dropOnUnauthorized(ctx, o.Deps, a, err), s)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/sso"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // LoginOptions are sso login's flags and dependencies.
@@ -148,7 +149,7 @@ func (o *LoginOptions) device(ctx context.Context, a *sso.Authorizer) (*sso.Toke
 	}()
 	return a.LoginDevice(ctx, func(d sso.DeviceAuthorization) {
 		fmt.Fprintf(o.IO.ErrOut, "samlgo: to sign in, open %s and enter the code %s (valid until %s)\n",
-			d.VerificationURI, d.UserCode, d.ExpiresAt.UTC().Format(time.RFC3339))
+			untrusted.Text(d.VerificationURI), untrusted.Text(d.UserCode), d.ExpiresAt.UTC().Format(time.RFC3339))
 		if o.NoBrowser {
 			return
 		}
@@ -169,7 +170,7 @@ func (o *LoginOptions) opener(s sso.Session, quiet bool) func(ctx context.Contex
 	}
 	return func(ctx context.Context, u string) error {
 		if !quiet {
-			fmt.Fprintf(o.IO.ErrOut, "samlgo: sign in at this address if no browser opens:\n  %s\n", u)
+			fmt.Fprintf(o.IO.ErrOut, "samlgo: sign in at this address if no browser opens:\n  %s\n", untrusted.Text(u))
 		}
 		switch {
 		case o.NoBrowser:

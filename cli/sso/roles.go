@@ -10,6 +10,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/sso"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // RolesOptions are sso roles' flags and dependencies.
@@ -81,7 +82,7 @@ func rolesRun(ctx context.Context, o *RolesOptions) error {
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tNAME\tROLE")
 	for _, x := range as {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", x.AccountID, cmdutil.First(x.AccountName, "-"), x.RoleName)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", untrusted.Text(x.AccountID), untrusted.Text(cmdutil.First(x.AccountName, "-")), untrusted.Text(x.RoleName))
 	}
 	return tw.Flush()
 }

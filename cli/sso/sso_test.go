@@ -47,6 +47,8 @@ type fake struct {
 	roles       map[string][]string // account → roles
 	names       map[string]string
 	unauthorize bool
+	// firstName, when set, is the first account's name instead of "prod"
+	firstName string
 	// the authorization-code flow's challenge, seen by the browser
 	challenge string
 }
@@ -108,7 +110,11 @@ func (f *fake) ListAccounts(_ context.Context, in *awssso.ListAccountsInput, _ .
 	}
 	// two pages
 	if in.NextToken == nil {
-		return &awssso.ListAccountsOutput{AccountList: []ssotypes.AccountInfo{{AccountId: aws.String(acct), AccountName: aws.String("prod")}}, NextToken: aws.String("p2")}, nil
+		name := "prod"
+		if f.firstName != "" {
+			name = f.firstName
+		}
+		return &awssso.ListAccountsOutput{AccountList: []ssotypes.AccountInfo{{AccountId: aws.String(acct), AccountName: aws.String(name)}}, NextToken: aws.String("p2")}, nil
 	}
 	return &awssso.ListAccountsOutput{AccountList: []ssotypes.AccountInfo{{AccountId: aws.String(acct2), AccountName: aws.String("dev")}}}, nil
 }
@@ -328,6 +334,24 @@ func TestRolesJSON(t *testing.T) {
 	var as []map[string]string
 	if err := json.Unmarshal(e.out.Bytes(), &as); err != nil || len(as) != 3 || as[0]["account_id"] != acct || as[0]["role_name"] != "AdministratorAccess" || as[2]["account_name"] != "dev" && as[2]["account_name"] != "prod" {
 		t.Fatalf("roles json %s: %v", e.out, err)
+	}
+}
+
+// TestRolesEscapesHostileAccountName: a portal account name holding
+// ESC]0;…BEL ESC[31m ESC[2J retitled, recoloured and cleared the person's
+// terminal (issue 14).
+func TestRolesEscapesHostileAccountName(t *testing.T) {
+	e := newEnv(t, map[string]int{"ListAccounts": 2, "ListAccountRoles": 2})
+	e.fake.firstName = "prod\x1b]0;pwned\x07\x1b[31m\x1b[2J"
+	e.cacheToken(time.Hour)
+	if err := rolesRun(context.Background(), &RolesOptions{Deps: e.deps, Session: SessionFlags{Session: "my-sso"}, Output: "text"}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsRune(e.out.String(), 0x1b) || strings.ContainsRune(e.out.String(), 0x07) {
+		t.Fatalf("control characters reached the output: %q", e.out)
+	}
+	if !strings.Contains(e.out.String(), `prod\x1b]0;pwned\a\x1b[31m\x1b[2J`) {
+		t.Fatalf("escaped name missing from %q", e.out)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/creds"
 
 	"github.com/spf13/cobra"
 
@@ -168,7 +169,7 @@ func webIdentityRun(ctx context.Context, opts *Options) error {
 	if res.Shortened {
 		fmt.Fprintf(opts.IO.ErrOut, "samlgo: the role allows no session of %s; the session lasts 1h\n", duration)
 	}
-	if err := res.Credentials.Validate(); err != nil {
+	if err := res.Credentials.ValidateAt(opts.Now(), creds.MaxAhead); err != nil {
 		return cmdutil.FailureError(err)
 	}
 	return sink.Deliver(ctx, []flow.Issued{{Profile: output.Profile, RoleARN: opts.RoleARN, Region: region, Creds: res.Credentials, Origin: awsfiles.OriginWebIdentity}})

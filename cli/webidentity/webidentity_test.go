@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +20,18 @@ const role = "arn:aws-cn:iam::444455556666:role/CI"
 
 var jwt = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256"}`)) + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"x"}`)) + ".c2ln"
 
+// testNow is the commands' clock: fixed, so the session name is known, and
+// near the real time, since the fake STS issues credentials that expire an
+// hour from the real one and samlgo refuses expiries that are not ahead.
+var testNow = time.Now().Truncate(time.Second)
+
 func setup(t *testing.T) (*Options, *fakests.Signed, *iostreams.IOStreams, string) {
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
 	fake := fakests.NewSigned(t)
 	ios, _, _, _ := iostreams.Test()
 	return &Options{
-		IO: ios, Now: func() time.Time { return time.Unix(1700000000, 0) }, Getenv: func(string) string { return "" }, Log: cmdutil.Discard(),
+		IO: ios, Now: func() time.Time { return testNow }, Getenv: func(string) string { return "" }, Log: cmdutil.Discard(),
 		NewSTS: func(ctx context.Context, o sts.Options) (Assumer, error) { return fake.New(ctx, o) },
 		Output: cmdutil.OutputFlags{Format: cmdutil.FormatProfile, CredentialsFile: filepath.Join(dir, "credentials"), ConfigFile: filepath.Join(dir, "config")},
 	}, fake, ios, dir
@@ -40,7 +46,7 @@ func TestWebIdentityFromStdin(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := fake.Calls[0].WebIdentity
-	if c.Token != jwt || c.RoleSessionName != "samlgo-1700000000" || fake.Regions[0] != "cn-north-1" {
+	if c.Token != jwt || c.RoleSessionName != "samlgo-"+strconv.FormatInt(testNow.Unix(), 10) || fake.Regions[0] != "cn-north-1" {
 		t.Errorf("call %+v regions %v", c, fake.Regions)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "config")); !strings.Contains(string(b), "[profile web-identity]\nregion = cn-north-1") {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/sts"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // Options are whoami's flags and dependencies.
@@ -86,6 +87,6 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
 		return err
 	}
-	_, err = fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", id.Account, id.ARN, id.UserID)
+	_, err = fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", untrusted.Text(id.Account), untrusted.Text(id.ARN), untrusted.Text(id.UserID))
 	return err
 }
