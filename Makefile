@@ -10,7 +10,7 @@ FUZZ_TARGETS := \
 	./awsfiles:FuzzDocument ./awsfiles:FuzzConfigProfile ./config:FuzzParse \
 	./signin:FuzzParseTokenResponse ./signin:FuzzDestination \
 	./creds:FuzzParseProcessOutput ./sts:FuzzCheckWebIdentityToken ./sts:FuzzSummarizeAuthorization ./sts:FuzzSessionName \
-	./awsfiles:FuzzConfigSection ./sso:FuzzParseToken ./sso:FuzzParseRegistration ./sso:FuzzProfileConfig
+	./awsfiles:FuzzConfigSection ./sso:FuzzParseToken ./sso:FuzzParseRegistration ./sso:FuzzProfileConfig ./untrusted:FuzzText
 
 .PHONY: all build install test test-deps unit fuzz bench shapes lint demo clean
 
@@ -25,11 +25,12 @@ build:
 install:
 	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/samlgo ./cmd/samlgo-credential-process
 
-# Everything: installs what the tests need (scripts/test-deps.sh), then
-# vet, formatting, unit and end-to-end tests, then each fuzz target for
-# $(FUZZTIME). SAMLGO_TEST_REQUIRE=all turns a missing program into a
-# failure instead of a skip: nothing is skipped.
-test: test-deps lint unit fuzz
+# Everything, deterministically: installs what the tests need
+# (scripts/test-deps.sh), then vet, formatting, unit and end-to-end tests.
+# The committed fuzz corpora (testdata/fuzz) run as ordinary tests; random
+# fuzzing is `make fuzz`. SAMLGO_TEST_REQUIRE=all turns a missing program
+# into a failure instead of a skip: nothing is skipped.
+test: test-deps lint unit
 
 test-deps:
 	@scripts/test-deps.sh
@@ -37,8 +38,11 @@ test-deps:
 unit:
 	SAMLGO_TEST_REQUIRE=all $(GO) test -count=1 -timeout 30m ./...
 
-# Minimisation is capped: the default (60s per new input) stalls the
-# XML parser targets on their multi-kilobyte seeds.
+# Each fuzz target for $(FUZZTIME), one after the other (CI runs this after
+# `make test`). A failing input is written to the package's testdata/fuzz:
+# fix the code and commit the input, so `make test` keeps running it.
+# Minimisation is capped: the default (60s per new input) stalls the XML
+# parser targets on their multi-kilobyte seeds.
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
