@@ -41,7 +41,7 @@ func Classify(err error) (int, []string) {
 		return ee.Code, append(append([]string(nil), ee.Hints...), inner...)
 	case errors.Is(err, ErrCancelled) || errors.Is(err, prompt.ErrCancelled) || errors.Is(err, context.Canceled):
 		return ExitCancelled, nil
-	case errors.As(err, &ie), errors.As(err, &ce), errors.As(err, &fe), errors.As(err, &re):
+	case errors.As(err, &ie), errors.As(err, &ce), errors.As(err, &fe), errors.As(err, &re), errors.Is(err, prompt.ErrNoChoice):
 		return ExitUsage, nil
 	case errors.As(err, &pe):
 		return ExitUsage, []string{"hint: pass another --profile, or remove those keys from the profile first"}

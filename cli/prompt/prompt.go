@@ -7,6 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/huh"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // ErrCancelled is returned when the person aborts a prompt (Ctrl-C in the
@@ -36,15 +40,23 @@ type Prompter interface {
 // ends when its context does (Ctrl-C, SIGTERM), leaving the terminal as it
 // found it.
 type Terminal struct {
-	IO  *iostreams.IOStreams
-	ctx context.Context
-	in  *bufio.Reader
+	IO *iostreams.IOStreams
+	// Numbered asks for a role by its number in a printed list instead of
+	// drawing a menu: for a terminal that cannot draw one (TERM=dumb, an
+	// editor's shell, a screen reader).
+	Numbered bool
+	ctx      context.Context
+	in       *bufio.Reader
 }
 
-// NewTerminal returns a Prompter on ios whose questions end with ctx.
+// NewTerminal returns a Prompter on ios whose questions end with ctx. With
+// TERM=dumb the role picker is a numbered list.
 func NewTerminal(ctx context.Context, ios *iostreams.IOStreams) *Terminal {
-	return &Terminal{IO: ios, ctx: ctx}
+	return &Terminal{IO: ios, ctx: ctx, Numbered: os.Getenv("TERM") == "dumb"}
 }
+
+// pickTries is how many answers the numbered list takes before it gives up.
+const pickTries = 3
 
 // PickRole implements Prompter with a huh select.
 func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error) {
@@ -53,9 +65,20 @@ func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (
 	for _, r := range sorted {
 		width = max(width, len(AccountLabel(r, aliases)))
 	}
-	opts := make([]huh.Option[int], len(sorted))
+	labels := make([]string, len(sorted))
 	for i, r := range sorted {
-		opts[i] = huh.NewOption(fmt.Sprintf("%-*s  %s", width, AccountLabel(r, aliases), r.PathName()), i)
+		labels[i] = untrusted.Text(fmt.Sprintf("%-*s  %s", width, AccountLabel(r, aliases), r.PathName()))
+	}
+	if t.Numbered {
+		i, err := t.pickNumber(labels)
+		if err != nil {
+			return assertion.Role{}, err
+		}
+		return sorted[i], nil
+	}
+	opts := make([]huh.Option[int], len(sorted))
+	for i, l := range labels {
+		opts[i] = huh.NewOption(l, i)
 	}
 	choice := 0
 	sel := huh.NewSelect[int]().
@@ -66,7 +89,10 @@ func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (
 	if len(opts) > 12 {
 		sel.Height(16) // scrolls; the filter narrows long lists
 	}
-	form := huh.NewForm(huh.NewGroup(sel)).WithInput(t.IO.In).WithOutput(t.IO.ErrOut).WithShowHelp(false)
+	// Never huh's own accessible mode (which it picks for TERM=dumb): it
+	// ignored Ctrl-C, took Ctrl-D for role 1 and panicked on a number out
+	// of range. pickNumber is samlgo's.
+	form := huh.NewForm(huh.NewGroup(sel)).WithInput(t.IO.In).WithOutput(t.IO.ErrOut).WithShowHelp(false).WithAccessible(false)
 	if err := form.RunWithContext(t.ctx); err != nil {
 		if t.ctx.Err() != nil {
 			return assertion.Role{}, t.ctx.Err()
@@ -77,6 +103,58 @@ func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (
 		return assertion.Role{}, fmt.Errorf("role picker: %w", err)
 	}
 	return sorted[choice], nil
+}
+
+// pickNumber prints the labels numbered from 1 and reads the number of one.
+// A wrong answer asks again, pickTries times in all; the end of input
+// (Ctrl-D) is ErrCancelled, and so is ctx's end (Ctrl-C, SIGTERM), within
+// a moment.
+func (t *Terminal) pickNumber(labels []string) (int, error) {
+	fmt.Fprintln(t.IO.ErrOut, "Choose an AWS role:")
+	for i, l := range labels {
+		fmt.Fprintf(t.IO.ErrOut, "%*d) %s\n", len(fmt.Sprint(len(labels))), i+1, l)
+	}
+	for try := 1; ; try++ {
+		line, err := t.readLine(fmt.Sprintf("Role number (1-%d, Ctrl-C to cancel): ", len(labels)))
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				fmt.Fprintln(t.IO.ErrOut)
+				return 0, ErrCancelled
+			}
+			return 0, err
+		}
+		n, convErr := strconv.Atoi(line)
+		if convErr == nil && n >= 1 && n <= len(labels) {
+			return n - 1, nil
+		}
+		if try == pickTries {
+			return 0, fmt.Errorf("%w: no role chosen after %d answers; pass --role to choose one without the list", ErrNoChoice, pickTries)
+		}
+		fmt.Fprintf(t.IO.ErrOut, "%q is not a number from 1 to %d\n", untrusted.Text(line), len(labels))
+	}
+}
+
+// ErrNoChoice is the numbered list given up after wrong answers.
+var ErrNoChoice = errors.New("no role chosen")
+
+// readLine prints prompt on ErrOut and reads one line from In, ending with
+// ctx. The end of input with nothing typed is io.EOF.
+func (t *Terminal) readLine(prompt string) (string, error) {
+	fmt.Fprint(t.IO.ErrOut, prompt)
+	if t.in == nil {
+		t.in = bufio.NewReader(t.IO.In)
+	}
+	line, err := iostreams.Await(t.ctx, func() (string, error) { return t.in.ReadString('\n') })
+	if t.ctx.Err() != nil {
+		return "", t.ctx.Err()
+	}
+	if err != nil && line == "" {
+		if errors.Is(err, io.EOF) {
+			return "", io.EOF
+		}
+		return "", fmt.Errorf("reading from the terminal: %w", err)
+	}
+	return strings.TrimSpace(line), nil
 }
 
 // Secret implements Prompter: the prompt on ErrOut, the answer read from
@@ -104,18 +182,11 @@ func (t *Terminal) Secret(prompt string) (string, error) {
 
 // Line implements Prompter: the prompt on ErrOut, one echoed line from In.
 func (t *Terminal) Line(prompt string) (string, error) {
-	fmt.Fprint(t.IO.ErrOut, prompt)
-	if t.in == nil {
-		t.in = bufio.NewReader(t.IO.In)
-	}
-	line, err := iostreams.Await(t.ctx, func() (string, error) { return t.in.ReadString('\n') })
-	if t.ctx.Err() != nil {
-		return "", t.ctx.Err()
-	}
-	if err != nil && line == "" {
+	line, err := t.readLine(prompt)
+	if errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("reading from the terminal: %w", err)
 	}
-	return strings.TrimSpace(line), nil
+	return line, err
 }
 
 // AccountLabel is how the picker shows a role's account: "prod

@@ -115,3 +115,57 @@ func TestPickerOnTerminal(t *testing.T) {
 		}
 	})
 }
+
+// TestNumberedPickerOnDumbTerminal drives the numbered list that TERM=dumb
+// gets. Before, Ctrl-C was ignored there, Ctrl-D chose role 1 and wrote it
+// with exit 0, and "9", Enter, Ctrl-D panicked inside huh (issue 14).
+func TestNumberedPickerOnDumbTerminal(t *testing.T) {
+	w := newWorld(t)
+	f := w.samlFile(pair(adminA, provA), pair(readA, provA))
+	code := filepath.Join(w.home, "code")
+	script := fmt.Sprintf("export TERM=dumb; %s login --saml-file %s; echo $? > %s; sleep 60", samlgoBin, f, code)
+	exitCode := func(screen func() string) string {
+		waitFor(t, "exit code", func() bool { b, _ := os.ReadFile(code); return len(b) > 0 })
+		b, _ := os.ReadFile(code)
+		return strings.TrimSpace(string(b))
+	}
+	prompt := "Role number (1-2"
+
+	t.Run("a wrong number, then a good one", func(t *testing.T) {
+		os.Remove(code)
+		send, screen := tmuxSession(t, w, script)
+		waitFor(t, "the list", func() bool { return strings.Contains(screen(), prompt) })
+		send("9", "Enter")
+		waitFor(t, "asked again", func() bool { return strings.Contains(screen(), `"9" is not a number from 1 to 2`) })
+		send("2", "Enter")
+		if c := exitCode(screen); c != "0" {
+			t.Fatalf("exit %s\n%s", c, screen())
+		}
+		if calls := w.emu.Calls(); len(calls) != 1 || calls[0].RoleARN != readA {
+			t.Errorf("chose %+v, want %s", calls, readA)
+		}
+	})
+	t.Run("ctrl-d chooses nothing", func(t *testing.T) {
+		os.Remove(code)
+		os.Remove(w.creds)
+		send, screen := tmuxSession(t, w, script)
+		waitFor(t, "the list", func() bool { return strings.Contains(screen(), prompt) })
+		send("9", "Enter")
+		send("C-d")
+		if c := exitCode(screen); c == "0" {
+			t.Fatalf("exit 0 after Ctrl-D\n%s", screen())
+		}
+		if _, err := os.Stat(w.creds); err == nil {
+			t.Errorf("Ctrl-D wrote the credentials file")
+		}
+	})
+	t.Run("ctrl-c cancels", func(t *testing.T) {
+		os.Remove(code)
+		send, screen := tmuxSession(t, w, script)
+		waitFor(t, "the list", func() bool { return strings.Contains(screen(), prompt) })
+		send("C-c")
+		if c := exitCode(screen); c != "130" {
+			t.Errorf("exit %s, want 130\n%s", c, screen())
+		}
+	})
+}
