@@ -77,6 +77,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if got := r.Header.Get("Authorization"); s.Token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) != 1 {
 		log.Debug("container credentials request refused", "remote", r.RemoteAddr)
+		// A client without the token gets its answer and loses the
+		// connection: it cannot hold one open for keep-alive.
+		w.Header().Set("Connection", "close")
 		writeError(w, http.StatusUnauthorized, "AccessDenied", "the Authorization header does not carry AWS_CONTAINER_AUTHORIZATION_TOKEN")
 		return
 	}
@@ -114,10 +117,28 @@ func oneLine(s string) string {
 	return s
 }
 
+// Limits of the endpoint's connections. A request is a few hundred bytes
+// from a client on this machine: one that has not sent its headers within
+// HeaderTimeout, or sits idle for IdleTimeout, is closed, and at most
+// MaxConns are open at once.
+const (
+	HeaderTimeout = 5 * time.Second
+	IdleTimeout   = 30 * time.Second
+	MaxConns      = 128
+	maxHeader     = 16 << 10
+)
+
 // Serve answers on ln until ctx ends, then shuts down, giving requests in
-// flight a moment to finish.
+// flight a moment to finish. Connections are limited (MaxConns, the
+// timeouts above): clients without the token that open thousands of
+// connections and send nothing cannot keep one with the token out.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	lim := newLimiter(ln, MaxConns)
+	srv := &http.Server{
+		Handler: s, ReadHeaderTimeout: HeaderTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: maxHeader,
+		ConnState: lim.track,
+	}
+	ln = lim
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
