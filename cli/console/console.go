@@ -19,6 +19,7 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/desktop"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/signin"
 	"github.com/samlgo/samlgo/sts"
@@ -81,7 +82,7 @@ func NewCmdConsole(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		IO: f.IOStreams, Getenv: f.Getenv, Now: f.Now,
 		NewFederator: func(ctx context.Context, o sts.Options) (Federator, error) { return sts.New(ctx, o) },
 		Signin:       signin.Client{},
-		Open:         OpenBrowser,
+		Open:         func(ctx context.Context, u string) error { return desktop.OpenPrivately(ctx, u, "") },
 	}
 	cmd := &cobra.Command{
 		Use:   "console",

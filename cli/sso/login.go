@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/desktop"
 	"github.com/samlgo/samlgo/sso"
 	"github.com/samlgo/samlgo/untrusted"
 )
@@ -46,7 +45,7 @@ type LoginOptions struct {
 // flag wiring.
 func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
 	o := &LoginOptions{
-		Approve: browser.Approve, OpenSystem: openSystem, FindChrome: browser.Find,
+		Approve: browser.Approve, OpenSystem: desktop.Open, FindChrome: browser.Find,
 		ProfileDir: func(name string) (string, error) {
 			cache, err := os.UserCacheDir()
 			if err != nil {
@@ -230,25 +229,5 @@ func writeSession(ctx context.Context, d *Deps, s sso.Session) error {
 		return cmdutil.UsageError(fmt.Errorf("saving [sso-session %s] in %s: %w", s.Name, path, err))
 	}
 	fmt.Fprintf(d.IO.ErrOut, "samlgo: saved [sso-session %s] in %s\n", s.Name, path)
-	return nil
-}
-
-// openSystem opens url in the desktop's browser: xdg-open, open or start.
-// The URL carries no secret (the client id, state and PKCE challenge are
-// public), so it may appear in argv.
-func openSystem(ctx context.Context, url string) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.CommandContext(ctx, "open", url)
-	case "windows":
-		cmd = exec.CommandContext(ctx, "rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		cmd = exec.CommandContext(ctx, "xdg-open", url)
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	go func() { _ = cmd.Wait() }()
 	return nil
 }

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -230,13 +231,21 @@ func TestConsoleStaleOrigin(t *testing.T) {
 	checkNoLeak(t, "stderr", r.stderr, r.stdout)
 }
 
+// TestConsoleLogoutFirstAndOpener also covers the sign-in URL handed to
+// the browser: it went to xdg-open in argv, where ps shows it to every user
+// (issue 14). The opener now gets the path of a private page that forwards
+// to it, and the page is gone afterwards.
 func TestConsoleLogoutFirstAndOpener(t *testing.T) {
 	w := consoleWorld(t)
 	w.loginProfile(t, "corp")
-	// A stand-in for xdg-open that records its arguments: no browser.
+	// A stand-in for xdg-open that records its arguments, the page it was
+	// given and its mode, and every process's argv while it runs: no browser.
 	bin := filepath.Join(w.home, "bin")
 	argv := filepath.Join(w.home, "opener-argv")
-	w.write("bin/xdg-open", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \""+argv+"\"\n")
+	page := filepath.Join(w.home, "opener-page")
+	mode := filepath.Join(w.home, "opener-mode")
+	ps := filepath.Join(w.home, "opener-ps")
+	w.write("bin/xdg-open", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \""+argv+"\"\ncp \"$1\" \""+page+"\"\nstat -c %a \"$1\" > \""+mode+"\"\ncat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' ' > \""+ps+"\"\n")
 	if err := os.Chmod(filepath.Join(bin, "xdg-open"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +257,28 @@ func TestConsoleLogoutFirstAndOpener(t *testing.T) {
 	if r.stdout != "" {
 		t.Errorf("stdout %q without --print", r.stdout)
 	}
-	opened := strings.TrimSpace(readFile(t, argv))
+	given := strings.TrimSpace(readFile(t, argv))
+	if !filepath.IsAbs(given) || strings.Contains(given, "SigninToken") || strings.Contains(given, "://") {
+		t.Fatalf("the opener got %q, want a page's path", given[:min(len(given), 60)])
+	}
+	if _, err := os.Stat(given); !os.IsNotExist(err) {
+		t.Errorf("the page %s is still there after console ended (%v)", given, err)
+	}
+	if m := strings.TrimSpace(readFile(t, mode)); m != "600" {
+		t.Errorf("page mode %s, want 600", m)
+	}
+	if all := readFile(t, ps); all == "" || strings.Contains(all, "SigninToken") {
+		t.Errorf("process list while the opener ran: %d bytes, token seen: %v", len(all), strings.Contains(all, "SigninToken"))
+	}
+	html := readFile(t, page)
+	i, j := strings.Index(html, "location.replace("), strings.Index(html, ");</script>")
+	if i < 0 || j < i {
+		t.Fatalf("the page does not forward: %d bytes", len(html))
+	}
+	var opened string
+	if err := json.Unmarshal([]byte(html[i+len("location.replace("):j]), &opened); err != nil {
+		t.Fatal(err)
+	}
 	checkNoLeak(t, "stderr with --debug", r.stderr, opened)
 	u, _ := url.Parse(opened)
 	if u.Path != "/oauth" || u.Query().Get("Action") != "logout" {

@@ -1,0 +1,5 @@
+//go:build !darwin && !windows
+
+package desktop
+
+func opener(target string) (string, []string) { return "xdg-open", []string{target} }
