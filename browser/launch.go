@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/samlgo/samlgo/child"
 )
 
 // AllocatorOptions are the Chrome flags samlgo starts with, for benchmarks
@@ -37,6 +40,10 @@ func (o *Options) allocatorOptions() []chromedp.ExecAllocatorOption {
 		// Small /dev/shm in containers crashes tabs.
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("window-size", "1100,900"),
+		// samlgo's environment less its secrets (SAMLGO_PASSWORD): Chrome
+		// and the pages it runs never need them.
+		chromedp.NoInheritEnv,
+		chromedp.Env(child.Environ(os.Environ())...),
 	}
 	if o.Headless {
 		opts = append(opts, chromedp.Headless)

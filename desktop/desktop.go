@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/samlgo/samlgo/child"
 )
 
 // openerGrace is how long Open waits for the opener to report a failure;
@@ -44,6 +46,7 @@ func Open(ctx context.Context, target string) error {
 func start(ctx context.Context, target string) (<-chan struct{}, error) {
 	name, args := opener(target)
 	cmd := exec.Command(name, args...)
+	cmd.Env = child.Environ(os.Environ()) // the browser it starts needs no samlgo secret
 	if err := cmd.Start(); err != nil {
 		var ee *exec.Error
 		if errors.As(err, &ee) {

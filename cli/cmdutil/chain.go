@@ -1,18 +1,18 @@
 package cmdutil
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/chain"
+	"github.com/samlgo/samlgo/child"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/creds"
@@ -61,33 +61,12 @@ func MFACode(ios *iostreams.IOStreams, p prompt.Prompter, askTTY func(string) (s
 
 // RunProcess runs a credential_process command without a shell, as
 // botocore does: its stderr goes to the person, its stdout (at most
-// creds.MaxProcessOutput bytes) is returned.
+// creds.MaxProcessOutput bytes) is returned. It runs as a child.Command:
+// killed with whatever it started when ctx ends, without samlgo's secrets.
 func RunProcess(errOut io.Writer) func(ctx context.Context, argv []string) ([]byte, error) {
 	return func(ctx context.Context, argv []string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-		var out bytes.Buffer
-		cmd.Stdout = &limited{w: &out, n: creds.MaxProcessOutput + 1}
-		cmd.Stderr = errOut
-		if err := cmd.Run(); err != nil {
-			return nil, err
-		}
-		return out.Bytes(), nil
+		return child.Output(ctx, os.Environ(), errOut, creds.MaxProcessOutput+1, argv)
 	}
-}
-
-type limited struct {
-	w io.Writer
-	n int
-}
-
-func (l *limited) Write(p []byte) (int, error) {
-	if len(p) > l.n {
-		_, _ = l.w.Write(p[:l.n])
-		l.n = 0
-		return len(p), nil
-	}
-	l.n -= len(p)
-	return l.w.Write(p)
 }
 
 // ChainError gives the failures of resolving a profile their exit codes

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os/exec"
+	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/samlgo/samlgo/child"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -72,11 +73,9 @@ func (d *dateRecorder) last() (time.Time, string) {
 // its standard output. A failure names the last line Chrome wrote to
 // stderr.
 func RunBrowser(ctx context.Context, exe string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd := child.Command(ctx, os.Environ(), exe, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	ownGroup(cmd)
-	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("no answer within the time limit")

@@ -4,11 +4,7 @@ package doctor
 
 import (
 	"os"
-	"os/exec"
 )
-
-// ownGroup leaves cmd as it is: the context's end kills the process.
-func ownGroup(*exec.Cmd) {}
 
 // writableDir creates and removes a file in dir.
 func writableDir(dir string) error {

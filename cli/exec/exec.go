@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/samlgo/samlgo/child"
 	"github.com/samlgo/samlgo/cli/credentialprocess"
 	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
@@ -168,7 +169,7 @@ func childEnv(ctx context.Context, opts *Options, profile string) (env []string,
 	}
 	label := "SAMLGO_PROFILE=" + profile
 	if !opts.Server {
-		return c.ChildEnviron(opts.Environ(), region, label), func() {}, nil
+		return c.ChildEnviron(child.Environ(opts.Environ()), region, label), func() {}, nil
 	}
 	token, err := credserver.NewToken()
 	if err != nil {
@@ -195,7 +196,7 @@ func childEnv(ctx context.Context, opts *Options, profile string) (env []string,
 	if region != "" {
 		extra = append(extra, "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
 	}
-	return credserver.ChildEnv(opts.Environ(), credserver.URL(ln.Addr()), token, empty, extra...), func() {
+	return credserver.ChildEnv(child.Environ(opts.Environ()), credserver.URL(ln.Addr()), token, empty, extra...), func() {
 		cancel()
 		<-done
 		removeEmpty()

@@ -30,7 +30,7 @@ func setup(t *testing.T, env map[string]string) (*Options, *iostreams.IOStreams)
 			NewSTS:          func(ctx context.Context, o sts.Options) (chain.STS, error) { return fake.New(ctx, o) },
 			CredentialsFile: creds, ConfigFile: config},
 		Environ: func() []string {
-			return []string{"PATH=" + os.Getenv("PATH"), "AWS_PROFILE=other", "AWS_SECURITY_TOKEN=stale", "AWS_WEB_IDENTITY_TOKEN_FILE=/x", "KEEP=1"}
+			return []string{"PATH=" + os.Getenv("PATH"), "AWS_PROFILE=other", "AWS_SECURITY_TOKEN=stale", "AWS_WEB_IDENTITY_TOKEN_FILE=/x", "KEEP=1", "SAMLGO_PASSWORD=hunter2"}
 		},
 	}, ios
 }
@@ -38,13 +38,14 @@ func setup(t *testing.T, env map[string]string) (*Options, *iostreams.IOStreams)
 func TestExecChildEnvironmentAndExit(t *testing.T) {
 	opts, ios := setup(t, map[string]string{})
 	opts.Profile = "dev"
-	opts.Command = []string{"sh", "-c", `echo "$AWS_ACCESS_KEY_ID ${AWS_PROFILE-none} ${AWS_SECURITY_TOKEN-none} ${AWS_WEB_IDENTITY_TOKEN_FILE-none} $KEEP $SAMLGO_PROFILE $AWS_DEFAULT_REGION"; exit 3`}
+	// SAMLGO_PASSWORD reached exec's child before (issue 14).
+	opts.Command = []string{"sh", "-c", `echo "$AWS_ACCESS_KEY_ID ${AWS_PROFILE-none} ${AWS_SECURITY_TOKEN-none} ${AWS_WEB_IDENTITY_TOKEN_FILE-none} $KEEP $SAMLGO_PROFILE $AWS_DEFAULT_REGION ${SAMLGO_PASSWORD-none}"; exit 3`}
 	err := execRun(context.Background(), opts)
 	var ce *cmdutil.ChildExitError
 	if !errors.As(err, &ce) || ce.Code != 3 {
 		t.Errorf("err %v, want the child's exit 3", err)
 	}
-	if got := ios.Out.(interface{ String() string }).String(); got != "ASIADEV0000000000001 none none none 1 dev eu-west-1\n" {
+	if got := ios.Out.(interface{ String() string }).String(); got != "ASIADEV0000000000001 none none none 1 dev eu-west-1 none\n" {
 		t.Errorf("child saw %q", got)
 	}
 	opts.Command = []string{"true"}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -120,4 +121,52 @@ func TestCtrlCOnTerminalRead(t *testing.T) {
 	if strings.TrimSpace(string(b)) != "130" {
 		t.Errorf("exit %q, want 130; screen:\n%s", b, screen())
 	}
+}
+
+// TestSignalEndsCredentialProcessGrandchild: a source profile whose
+// credential_process leaves a grandchild holding stdout (sh -c "sleep 30;
+// echo") kept whoami, env and assume-role waiting after SIGTERM (issue
+// 14). They now end at once, and nothing they started is left running.
+func TestSignalEndsCredentialProcessGrandchild(t *testing.T) {
+	for _, args := range [][]string{
+		{"whoami", "--profile", "src"},
+		{"env", "--profile", "src"},
+		{"assume-role", "--profile", "role"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			w := newWorld(t)
+			w.write(".aws/config", "[profile src]\ncredential_process = sh -c \"sleep 33.25 & sleep 33.5; echo\"\nregion = us-east-1\n"+
+				"[profile role]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = src\nregion = us-east-1\n")
+			cmd, stderr := startBlocked(t, w, args...)
+			if code := endsWith(t, cmd, syscall.SIGTERM); code != 143 {
+				t.Errorf("exit %d, want 143; stderr %q", code, stderr)
+			}
+			if left := leftSleepers("33.25", "33.5"); len(left) > 0 {
+				t.Errorf("left running: %v", left)
+				for _, pid := range left {
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+				}
+			}
+		})
+	}
+}
+
+// leftSleepers lists live processes whose argv is "sleep" and one of args.
+func leftSleepers(args ...string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		st, _ := os.ReadFile("/proc/" + e.Name() + "/stat")
+		for _, a := range args {
+			if string(b) == "sleep\x00"+a+"\x00" && !strings.Contains(string(st), ") Z") {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	return pids
 }

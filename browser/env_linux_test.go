@@ -1,0 +1,50 @@
+package browser
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestChromeDoesNotSeeThePassword: Chrome (and what it runs) inherited
+// SAMLGO_PASSWORD from samlgo's environment (issue 14).
+func TestChromeDoesNotSeeThePassword(t *testing.T) {
+	needChrome(t)
+	t.Setenv("SAMLGO_PASSWORD", "hunter2-must-not-leak")
+	t.Setenv("SAMLGO_TEST_MARKER", "kept")
+	dir := t.TempDir()
+	o := Options{ExecPath: chromePath, ProfileDir: dir, Headless: true, NoSandbox: os.Geteuid() == 0}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o.allocatorOptions()...)
+	defer func() {
+		cancelAlloc()
+		killLeftovers(dir, 0)
+	}()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	if _, err := chromedp.Run(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	pids := Processes(dir)
+	if len(pids) == 0 {
+		t.Fatal("no Chrome process found")
+	}
+	for _, pid := range pids {
+		env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+		if err != nil {
+			continue // exited meanwhile
+		}
+		if bytes.Contains(env, []byte("SAMLGO_PASSWORD")) || bytes.Contains(env, []byte("hunter2")) {
+			t.Errorf("Chrome process %d has SAMLGO_PASSWORD in its environment", pid)
+		}
+		if pid == pids[0] && !bytes.Contains(env, []byte("SAMLGO_TEST_MARKER=kept")) {
+			t.Errorf("Chrome process %d lost the rest of the environment", pid)
+		}
+	}
+}

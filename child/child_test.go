@@ -1,0 +1,22 @@
+package child
+
+import (
+	"context"
+	"io"
+	"slices"
+	"testing"
+)
+
+func TestEnvironDropsSecrets(t *testing.T) {
+	got := Environ([]string{"PATH=/bin", "SAMLGO_PASSWORD=hunter2", "SAMLGO_CONFIG=/c", "samlgo_password=x", "HOME=/h"})
+	if want := []string{"PATH=/bin", "SAMLGO_CONFIG=/c", "HOME=/h"}; !slices.Equal(got, want) {
+		t.Errorf("Environ = %q, want %q", got, want)
+	}
+}
+
+func TestOutputCapsStdout(t *testing.T) {
+	out, err := Output(context.Background(), nil, io.Discard, 5, []string{"sh", "-c", "echo 0123456789"})
+	if err != nil || string(out) != "01234" {
+		t.Errorf("Output = %q, %v; want the first 5 bytes", out, err)
+	}
+}
