@@ -3,6 +3,7 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/samlgo/samlgo/input"
 )
 
 // Config is the whole file; config.toml.example documents every key.
@@ -126,10 +129,14 @@ func Path(flag string) (path string, explicit bool, err error) {
 	return filepath.Join(dir, "samlgo", "config.toml"), false, nil
 }
 
+// maxFile bounds a config file; a real one is a few kilobytes.
+const maxFile = 1 << 20
+
 // Load reads the config file at path. A missing file that was not named
-// explicitly is an empty config.
+// explicitly is an empty config. A FIFO, a device or a directory is
+// refused at once, never waited on.
 func Load(path string, explicit bool) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, _, err := input.ReadFile(context.Background(), path, input.FollowSymlink, maxFile) // a regular file: no wait to cancel
 	if errors.Is(err, fs.ErrNotExist) && !explicit {
 		return &Config{}, nil
 	}

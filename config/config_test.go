@@ -125,3 +125,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadRefusesFIFO: --config naming a FIFO was opened with a plain
+// open, which waits for a writer for ever (issue 14).
+func TestLoadRefusesFIFO(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fifo")
+	if err := mkfifo(path); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Load(path, true)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "a FIFO") {
+			t.Fatalf("Load(fifo) = %v, want a FIFO refused", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Load(fifo) still waiting after 5 s")
+	}
+}

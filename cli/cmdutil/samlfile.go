@@ -4,22 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-
-	"github.com/samlgo/samlgo/input"
 
 	"github.com/samlgo/samlgo/assertion"
 	"github.com/samlgo/samlgo/cli/iostreams"
 )
 
 // SAMLName names a --saml-file input in messages.
-func SAMLName(path string) string {
-	if path == "-" {
-		return "SAML response on stdin"
-	}
-	return fmt.Sprintf("SAML response %q", path)
-}
+func SAMLName(path string) string { return ArgName("SAML response", path) }
 
 // ReadSAML reads and parses a saved SAMLResponse from a file or, for "-",
 // from stdin. Errors name the input. The read ends when ctx does (Ctrl-C
@@ -29,26 +21,9 @@ func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*asse
 		return nil, UsageErrorf("no SAML response given; pass --saml-file PATH, or --saml-file - for stdin")
 	}
 	name := SAMLName(path)
-	var r io.Reader
-	if path == "-" {
-		r = ios.In
-	} else {
-		f, _, err := input.Open(path, input.FollowSymlink)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, UsageErrorf("%s: no such file", name)
-			}
-			return nil, UsageErrorf("%s: %w", name, unwrapPathError(err))
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := input.ReadAll(ctx, r, assertion.MaxInputLen+1)
+	b, err := ReadArg(ctx, ios, "SAML response", path, assertion.MaxInputLen+1)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, UsageErrorf("reading %s: %w", name, err)
+		return nil, err
 	}
 	resp, err := assertion.Parse(b)
 	if err != nil {

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"regexp"
 	"sync"
 	"time"
@@ -43,28 +39,14 @@ const MaxPolicyLen = 2048
 
 // ReadPolicy reads a session policy file ("-" for stdin): JSON, packed to
 // at most MaxPolicyLen characters. Errors name the file.
-func ReadPolicy(ios *iostreams.IOStreams, path string) (string, error) {
+func ReadPolicy(ctx context.Context, ios *iostreams.IOStreams, path string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	name := fmt.Sprintf("--policy-file %q", path)
-	var r io.Reader = ios.In
-	if path == "-" {
-		name = "--policy-file on stdin"
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return "", UsageErrorf("%s: no such file", name)
-			}
-			return "", UsageErrorf("%s: %w", name, unwrapPathError(err))
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	name := ArgName("--policy-file", path)
+	b, err := ReadArg(ctx, ios, "--policy-file", path, 1<<20)
 	if err != nil {
-		return "", UsageErrorf("reading %s: %w", name, err)
+		return "", err
 	}
 	var packed bytes.Buffer
 	if err := json.Compact(&packed, b); err != nil || !bytes.HasPrefix(packed.Bytes(), []byte("{")) {

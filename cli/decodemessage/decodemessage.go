@@ -5,7 +5,6 @@ package decodemessage
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -85,9 +84,9 @@ func decodeMessageRun(ctx context.Context, opts *Options) error {
 		if opts.IO.InTTY {
 			return cmdutil.UsageErrorf("no message given; pass it as the argument, or on stdin")
 		}
-		b, err := io.ReadAll(io.LimitReader(opts.IO.In, MaxMessage*2))
+		b, err := cmdutil.ReadArg(ctx, opts.IO, "the message", "-", MaxMessage*2)
 		if err != nil {
-			return cmdutil.UsageErrorf("reading the message on stdin: %w", err)
+			return err
 		}
 		msg = string(b)
 	}

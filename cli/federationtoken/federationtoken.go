@@ -101,7 +101,7 @@ func federationTokenRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	policy, err := cmdutil.ReadPolicy(opts.IO, opts.PolicyFile)
+	policy, err := cmdutil.ReadPolicy(ctx, opts.IO, opts.PolicyFile)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,8 @@ package webidentity
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"log/slog"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -132,7 +128,7 @@ func webIdentityRun(ctx context.Context, opts *Options) error {
 	} else if err := sts.CheckSessionName(session); err != nil {
 		return cmdutil.UsageErrorf("--role-session-name: %w", err)
 	}
-	policy, err := cmdutil.ReadPolicy(opts.IO, opts.PolicyFile)
+	policy, err := cmdutil.ReadPolicy(ctx, opts.IO, opts.PolicyFile)
 	if err != nil {
 		return err
 	}
@@ -144,7 +140,7 @@ func webIdentityRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	token, err := readToken(opts.IO, opts.TokenFile, opts.ProviderID == "")
+	token, err := readToken(ctx, opts.IO, opts.TokenFile, opts.ProviderID == "")
 	if err != nil {
 		return err
 	}
@@ -177,32 +173,11 @@ func webIdentityRun(ctx context.Context, opts *Options) error {
 
 // readToken reads and checks the token; the error names the file, never
 // the token.
-func readToken(ios *iostreams.IOStreams, path string, jwt bool) (string, error) {
-	name := fmt.Sprintf("--token-file %q", path)
-	var r io.Reader = ios.In
-	if path == "-" {
-		name = "the token on stdin"
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return "", cmdutil.UsageErrorf("%s: no such file", name)
-			}
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return "", cmdutil.UsageErrorf("%s: %w", name, err)
-		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return "", cmdutil.UsageErrorf("%s: a directory", name)
-		}
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, sts.MaxWebIdentityToken+1024))
+func readToken(ctx context.Context, ios *iostreams.IOStreams, path string, jwt bool) (string, error) {
+	name := cmdutil.ArgName("--token-file", path)
+	b, err := cmdutil.ReadArg(ctx, ios, "--token-file", path, sts.MaxWebIdentityToken+1024)
 	if err != nil {
-		return "", cmdutil.UsageErrorf("reading %s: %w", name, err)
+		return "", err
 	}
 	token := strings.TrimSpace(string(b))
 	if err := sts.CheckWebIdentityToken(token, jwt); err != nil {

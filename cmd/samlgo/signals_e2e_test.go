@@ -170,3 +170,58 @@ func leftSleepers(args ...string) []int {
 	}
 	return pids
 }
+
+// TestSignalEndsEveryStdinRead: web-identity --token-file - and
+// decode-message read stdin with a plain io.ReadAll, still running 10 s
+// after SIGTERM while stdin stayed open (issue 14). Every file-or-stdin
+// flag now reads through cmdutil.ReadArg.
+func TestSignalEndsEveryStdinRead(t *testing.T) {
+	for _, args := range [][]string{
+		{"web-identity", "--role-arn", "arn:aws:iam::123456789012:role/CI", "--token-file", "-"},
+		{"decode-message"},
+		{"federation-token", "--name", "ci-user", "--policy-file", "-"},
+	} {
+		for _, c := range []struct {
+			sig  syscall.Signal
+			code int
+		}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+			t.Run(args[0]+"/"+c.sig.String(), func(t *testing.T) {
+				w := newWorld(t)
+				w.write(".aws/credentials", "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+				cmd, stderr := startBlocked(t, w, args...)
+				if code := endsWith(t, cmd, c.sig); code != c.code {
+					t.Errorf("exit %d, want %d; stderr %q", code, c.code, stderr)
+				}
+			})
+		}
+	}
+}
+
+// TestFIFOAtEveryPathFlag: --token-file and --policy-file opened a FIFO
+// with a plain open, which waits for a writer for ever (issue 14). A FIFO
+// is now refused at once, naming the flag.
+func TestFIFOAtEveryPathFlag(t *testing.T) {
+	w := newWorld(t)
+	w.write(".aws/credentials", "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+	fifo := filepath.Join(w.home, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		flag string
+		args []string
+	}{
+		{"--token-file", []string{"web-identity", "--role-arn", "arn:aws:iam::123456789012:role/CI", "--token-file", fifo}},
+		{"--policy-file", []string{"federation-token", "--name", "ci-user", "--policy-file", fifo}},
+		{"--policy-file", []string{"web-identity", "--role-arn", "arn:aws:iam::123456789012:role/CI", "--token-file", fifo, "--policy-file", fifo}},
+		{"SAML response", []string{"login", "--saml-file", fifo, "--role", adminA}},
+	} {
+		t.Run(strings.Join(c.args[:1], " ")+" "+c.flag, func(t *testing.T) {
+			cmd, stderr := startBlocked(t, w, c.args...)
+			code := waitExit(t, cmd, signalEnds)
+			if code != 2 || !strings.Contains(stderr.String(), c.flag) || !strings.Contains(stderr.String(), "a FIFO") || strings.Count(strings.TrimSpace(stderr.String()), "\n") > 1 {
+				t.Errorf("exit %d, stderr %q; want exit 2 naming %s and the FIFO", code, stderr, c.flag)
+			}
+		})
+	}
+}
