@@ -11,10 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/samlgo/samlgo/input"
 )
 
 // RefreshBefore is how long before expiry a cached document is renewed:
@@ -37,11 +40,41 @@ type Entry struct {
 	Path string
 }
 
-// For returns the entry of an account and role selector under dir. The
-// name is a hash, so any account or role spelling makes a safe file name.
-func For(dir, account, role string) Entry {
-	sum := sha256.Sum256([]byte(account + "\x00" + role))
+// For returns the entry of an account and role selector under dir, for
+// the config in effect (ConfigKey). The name is a hash, so any account or
+// role spelling makes a safe file name, and two configs that both name an
+// account "corp" never share an entry.
+func For(dir, config, account, role string) Entry {
+	sum := sha256.Sum256([]byte(config + "\x00" + account + "\x00" + role))
 	return Entry{Path: filepath.Join(dir, hex.EncodeToString(sum[:16])+".json")}
+}
+
+// maxConfig bounds the config file ConfigKey reads; a real one is a few
+// kilobytes, and samlgo refuses one over a megabyte.
+const maxConfig = 1 << 20
+
+// ConfigKey identifies the config in effect for the cache: its absolute
+// path and a digest of its contents (a missing or unreadable file has
+// none), so that a cached document is served only for the config, and the
+// settings, that made it. samlgo and samlgo-credential-process compute it
+// the same way from the same path.
+func ConfigKey(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	f, st, err := input.Open(path, input.FollowSymlink)
+	if err != nil {
+		return path + "\x00-"
+	}
+	defer f.Close()
+	if st.Size() > maxConfig {
+		return path + "\x00-"
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(f, maxConfig)); err != nil {
+		return path + "\x00-"
+	}
+	return path + "\x00" + hex.EncodeToString(h.Sum(nil))
 }
 
 // LockPath is the file whose flock makes one process refresh at a time.

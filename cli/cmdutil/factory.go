@@ -12,6 +12,7 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/config"
+	"github.com/samlgo/samlgo/credcache"
 )
 
 // Factory gives commands their dependencies. Fields that flags change
@@ -75,4 +76,14 @@ func Account(load func() (*config.Config, error), name string, required bool) (*
 		return nil, config.Account{}, "", UsageErrorf("no account: pass --account, or set default_account in the config")
 	}
 	return cfg, acct, acctName, nil
+}
+
+// CacheConfigKey identifies the config in effect for the credential cache
+// (credcache.ConfigKey), as samlgo-credential-process computes it.
+func (f *Factory) CacheConfigKey() string {
+	path, _, err := config.Path(f.ConfigPath)
+	if err != nil {
+		return ""
+	}
+	return credcache.ConfigKey(path)
 }

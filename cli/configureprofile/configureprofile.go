@@ -23,8 +23,9 @@ type Options struct {
 	Config func() (*config.Config, error)
 	// Executable is the running samlgo (os.Executable).
 	Executable func() (string, error)
-	// ConfigPath is samlgo's --config when it was given, so the line
-	// carries it.
+	// ConfigPath is samlgo's --config, else $SAMLGO_CONFIG: when one is in
+	// effect the line carries it, since credential_process runs without
+	// the person's environment and its cache is keyed by the config.
 	ConfigPath string
 
 	Profile string
@@ -54,7 +55,7 @@ installed beside samlgo.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Profile = args[0]
-			opts.Config, opts.ConfigPath = f.Config, f.ConfigPath
+			opts.Config, opts.ConfigPath = f.Config, cmdutil.First(f.ConfigPath, f.Getenv("SAMLGO_CONFIG"))
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -32,6 +32,9 @@ type Options struct {
 	Now    func() time.Time
 	Log    *slog.Logger
 	Config func() (*config.Config, error)
+	// ConfigKey identifies the config in effect for the credential cache
+	// (credcache.ConfigKey).
+	ConfigKey func() string
 	// CacheDir is the user cache directory.
 	CacheDir func() (string, error)
 	// SignIn gets fresh credentials for the account and role (a headless
@@ -65,7 +68,7 @@ credential_process line.`,
   credential_process = /usr/local/bin/samlgo-credential-process --account corp --role Admin`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Log, opts.Config = f.Log, f.Config
+			opts.Log, opts.Config, opts.ConfigKey = f.Log, f.Config, f.CacheConfigKey
 			opts.SignIn = func(ctx context.Context, cfg *config.Config, acct config.Account, acctName, role string) (creds.Credentials, error) {
 				return signIn(ctx, f, cfg, acct, acctName, role)
 			}
@@ -95,7 +98,7 @@ func credentialProcessRun(ctx context.Context, opts *Options) error {
 	// The cache is keyed by the command line's spelling, as the fast
 	// program (samlgo-credential-process) keys it.
 	key := cmdutil.First(opts.Account, acctName)
-	p := NewProvider(cache, key, opts.Role, opts.Now, opts.Log, func(ctx context.Context) (creds.Credentials, error) {
+	p := NewProvider(cache, opts.ConfigKey(), key, opts.Role, opts.Now, opts.Log, func(ctx context.Context) (creds.Credentials, error) {
 		return opts.SignIn(ctx, cfg, acct, acctName, opts.Role)
 	})
 	doc, err := p.Document(ctx)
@@ -108,9 +111,9 @@ func credentialProcessRun(ctx context.Context, opts *Options) error {
 
 // NewProvider is the cached, single-flight source of one account and
 // role's credentials under the user cache directory, refreshed by signIn.
-func NewProvider(cacheDir, account, role string, now func() time.Time, log *slog.Logger, signIn func(context.Context) (creds.Credentials, error)) *ondemand.Provider {
+func NewProvider(cacheDir, configKey, account, role string, now func() time.Time, log *slog.Logger, signIn func(context.Context) (creds.Credentials, error)) *ondemand.Provider {
 	return &ondemand.Provider{
-		Entry: credcache.For(credcache.Dir(cacheDir), account, role),
+		Entry: credcache.For(credcache.Dir(cacheDir), configKey, account, role),
 		Now:   now,
 		Refresh: func(ctx context.Context) (creds.Credentials, error) {
 			log.Debug("refreshing credentials", "account", account, "role", role)

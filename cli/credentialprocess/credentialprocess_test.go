@@ -27,6 +27,9 @@ type env struct {
 	result  func(n int32) (creds.Credentials, error)
 }
 
+// testConfigKey stands for the config in effect in the cache key.
+const testConfigKey = "/test/config.toml\x00digest"
+
 func newEnv(t *testing.T) *env {
 	return &env{t: t, cache: t.TempDir(), result: func(n int32) (creds.Credentials, error) {
 		return fakests.Credentials("ASIASIGNIN000000000"+string(rune('0'+n)), time.Now().Add(time.Hour)), nil
@@ -39,7 +42,8 @@ func (e *env) options(account, role string) (*Options, *strings.Builder) {
 		Config: func() (*config.Config, error) {
 			return &config.Config{DefaultAccount: "corp", Accounts: map[string]config.Account{"corp": {URL: "https://idp.example/sso"}}}, nil
 		},
-		CacheDir: func() (string, error) { return e.cache, nil },
+		CacheDir:  func() (string, error) { return e.cache, nil },
+		ConfigKey: func() string { return testConfigKey },
 		SignIn: func(_ context.Context, _ *config.Config, _ config.Account, acctName, r string) (creds.Credentials, error) {
 			if acctName != "corp" || r != role {
 				e.t.Errorf("sign-in for %s/%s", acctName, r)
@@ -67,7 +71,7 @@ func TestCachedUntilFiveMinutesBeforeExpiry(t *testing.T) {
 	if second, err := run(t, o); err != nil || second != first || e.signIns.Load() != 1 {
 		t.Fatalf("second call = %q, %v after %d sign-ins", second, err, e.signIns.Load())
 	}
-	entry := credcache.For(credcache.Dir(e.cache), "corp", "Admin")
+	entry := credcache.For(credcache.Dir(e.cache), testConfigKey, "corp", "Admin")
 	st, err := os.Stat(entry.Path)
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("cache file %v, %v", st, err)
@@ -144,7 +148,7 @@ func TestErrors(t *testing.T) {
 	if out, err := run(t, o); out != "" || !errors.Is(err, creds.ErrMalformed) {
 		t.Errorf("garbled = %q, %v", out, err)
 	}
-	if _, ok := credcache.For(credcache.Dir(e.cache), "corp", "Admin").Fresh(time.Now()); ok {
+	if _, ok := credcache.For(credcache.Dir(e.cache), testConfigKey, "corp", "Admin").Fresh(time.Now()); ok {
 		t.Errorf("garbled credentials were cached")
 	}
 }

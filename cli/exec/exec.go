@@ -61,7 +61,7 @@ func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		if err != nil {
 			return nil, "", fmt.Errorf("finding the cache directory: %w", err)
 		}
-		p := credentialprocess.NewProvider(cache, cmdutil.First(account, acctName), role, f.Now, f.Log, func(ctx context.Context) (creds.Credentials, error) {
+		p := credentialprocess.NewProvider(cache, f.CacheConfigKey(), cmdutil.First(account, acctName), role, f.Now, f.Log, func(ctx context.Context) (creds.Credentials, error) {
 			return credentialprocess.SignIn(ctx, f, cfg, acct, acctName, role)
 		})
 		return p.Credentials, acct.Region, nil

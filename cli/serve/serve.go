@@ -28,6 +28,9 @@ type Options struct {
 	Now    func() time.Time
 	Log    *slog.Logger
 	Config func() (*config.Config, error)
+	// ConfigKey identifies the config in effect for the credential cache
+	// (credcache.ConfigKey).
+	ConfigKey func() string
 	// Source returns the credentials source for the flags: a stored
 	// profile, or an account and role refreshed by sign-in.
 	Source func(ctx context.Context, opts *Options) (func(context.Context) (creds.Credentials, error), error)
@@ -66,7 +69,7 @@ required.`,
   samlgo serve --profile saml --listen 127.0.0.1:9911`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Log, opts.Config = f.Log, f.Config
+			opts.Log, opts.Config, opts.ConfigKey = f.Log, f.Config, f.CacheConfigKey
 			opts.Source = func(ctx context.Context, o *Options) (func(context.Context) (creds.Credentials, error), error) {
 				return source(ctx, f, o)
 			}
@@ -147,7 +150,7 @@ func source(ctx context.Context, f *cmdutil.Factory, opts *Options) (func(contex
 	if err != nil {
 		return nil, fmt.Errorf("finding the cache directory: %w", err)
 	}
-	p := credentialprocess.NewProvider(cache, cmdutil.First(opts.Account, acctName), opts.Role, opts.Now, opts.Log, func(ctx context.Context) (creds.Credentials, error) {
+	p := credentialprocess.NewProvider(cache, opts.ConfigKey(), cmdutil.First(opts.Account, acctName), opts.Role, opts.Now, opts.Log, func(ctx context.Context) (creds.Credentials, error) {
 		return credentialprocess.SignIn(ctx, f, cfg, acct, acctName, opts.Role)
 	})
 	// The first credentials are fetched before the endpoint is announced,

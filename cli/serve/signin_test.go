@@ -23,7 +23,7 @@ func TestAccountSourceSignsInOnce(t *testing.T) {
 		Getenv: func(k string) string {
 			return map[string]string{"SAMLGO_PASSWORD": w.Password, "SAMLGO_BROWSER": chrome}[k]
 		}}
-	o := &Options{IO: ios, Now: time.Now, Log: cmdutil.Discard(), Config: f.Config, Account: "corp", Role: "Admin"}
+	o := &Options{IO: ios, Now: time.Now, Log: cmdutil.Discard(), Config: f.Config, ConfigKey: f.CacheConfigKey, Account: "corp", Role: "Admin"}
 	get, err := source(context.Background(), f, o)
 	if err != nil {
 		t.Fatal(err)

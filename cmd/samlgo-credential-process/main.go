@@ -22,9 +22,11 @@ import (
 
 func main() {
 	args := os.Args[1:]
-	if account, role, ok := simple(args); ok {
-		if dir, err := os.UserCacheDir(); err == nil {
-			if doc, fresh := credcache.For(credcache.Dir(dir), account, role).Fresh(time.Now()); fresh {
+	if account, role, configFlag, ok := simple(args); ok {
+		dir, err := os.UserCacheDir()
+		configPath, cerr := configPath(configFlag)
+		if err == nil && cerr == nil {
+			if doc, fresh := credcache.For(credcache.Dir(dir), credcache.ConfigKey(configPath), account, role).Fresh(time.Now()); fresh {
 				if _, err := os.Stdout.Write(doc); err == nil {
 					os.Exit(0)
 				}
@@ -38,13 +40,13 @@ func main() {
 // --role R (and --config F), in any order, with or without '='. Anything
 // else (another flag, a default account from the config) is samlgo's to
 // interpret.
-func simple(args []string) (account, role string, ok bool) {
+func simple(args []string) (account, role, config string, ok bool) {
 	seen := 0
 	for i := 0; i < len(args); i++ {
 		name, value, hasValue := strings.Cut(args[i], "=")
 		if !hasValue {
 			if i+1 >= len(args) {
-				return "", "", false
+				return "", "", "", false
 			}
 			i++
 			value = args[i]
@@ -57,13 +59,29 @@ func simple(args []string) (account, role string, ok bool) {
 			role = value
 			seen++
 		case "--config":
-			// The cache is keyed by account and role only; a refresh
-			// hands --config on to samlgo.
+			config = value
 		default:
-			return "", "", false
+			return "", "", "", false
 		}
 	}
-	return account, role, seen == 2 && account != "" && role != ""
+	return account, role, config, seen == 2 && account != "" && role != ""
+}
+
+// configPath is the config file in effect, found as samlgo finds it
+// (config.Path): --config, else SAMLGO_CONFIG, else the user config
+// directory's samlgo/config.toml.
+func configPath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if p := os.Getenv("SAMLGO_CONFIG"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "samlgo", "config.toml"), nil
 }
 
 // samlgo finds the full program: beside this one, else on PATH.

@@ -153,7 +153,7 @@ func cachedProfile(b *testing.B) *world {
 }
 
 func cacheEntry(w *world, account, role string) string {
-	return credcache.For(credcache.Dir(filepath.Join(w.home, ".cache")), account, role).Path
+	return credcache.For(credcache.Dir(filepath.Join(w.home, ".cache")), credcache.ConfigKey(filepath.Join(w.home, ".config", "samlgo", "config.toml")), account, role).Path
 }
 
 // BenchmarkCredentialProcessCached is a cached credential_process call as

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 
+	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/internal/testenv"
 )
 
@@ -260,4 +261,41 @@ func TestExecServerSignsInOnce(t *testing.T) {
 		t.Errorf("%d sign-ins, %d AssumeRoleWithSAML calls; want 1 and 1", w.idp.Logins(), samlCalls(w))
 	}
 	noChromeLeft(t, w.profile)
+}
+
+// TestCredentialProcessCacheKeyedByConfig: the cache was keyed by account
+// and role names only, so `samlgo-credential-process --config other.toml
+// --account corp --role Admin` served the credentials of another config's
+// corp; and configure-profile left out the config that SAMLGO_CONFIG set
+// (issue 14).
+func TestCredentialProcessCacheKeyedByConfig(t *testing.T) {
+	w := newWorld(t)
+	a := w.write("a.toml", "[accounts.corp]\nurl = \"https://idp-a.example.test/sso\"\n")
+	b := w.write("b.toml", "[accounts.corp]\nurl = \"https://idp-b.example.test/sso\"\n")
+	doc := `{"Version":1,"AccessKeyId":"ASIACONFIGA000000001","SecretAccessKey":"wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY","SessionToken":"tok","Expiration":"` + time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + `"}`
+	entry := credcache.For(credcache.Dir(filepath.Join(w.home, ".cache")), credcache.ConfigKey(a), "corp", "Admin")
+	if err := entry.Store([]byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	fast := func(config string) (string, int) {
+		cmd := exec.Command(fastBin, "--config", config, "--account", "corp", "--role", "Admin")
+		cmd.Env = w.env()
+		out, _ := cmd.Output()
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+	if out, code := fast(a); code != 0 || !strings.Contains(out, "ASIACONFIGA000000001") {
+		t.Fatalf("config a: exit %d, %q; want the cached document", code, out)
+	}
+	if out, _ := fast(b); strings.Contains(out, "ASIACONFIGA000000001") {
+		t.Fatalf("config b was served config a's credentials")
+	}
+	// SAMLGO_CONFIG is written into the line, so the AWS CLI's process
+	// (which may run without it) uses the same config and cache.
+	w.extra = append(w.extra, "SAMLGO_CONFIG="+a)
+	if r := w.run("", "configure-profile", "corp-admin", "--account", "corp", "--role", "Admin", "--region", "us-east-1"); r.code != 0 {
+		t.Fatalf("configure-profile: exit %d %s", r.code, r.stderr)
+	}
+	if cfg := readFile(t, w.config); !strings.Contains(cfg, "credential_process = "+fastBin+" --config "+a+" --account corp --role Admin\n") {
+		t.Errorf("config:\n%s", cfg)
+	}
 }
