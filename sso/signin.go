@@ -411,10 +411,11 @@ func (a *Authorizer) LoginAuthCode(ctx context.Context, ac AuthCode) (*Token, er
 			}
 			return nil, ctx.Err()
 		case err := <-opened:
+			opened = nil // drained: the deferred wait must not wait on it again
 			if err != nil && openCtx.Err() == nil {
 				return nil, err
 			}
-			opened = nil // the page is open (or printed): wait for the callback
+			// the page is open (or printed): wait for the callback
 		case res = <-cb.got:
 		}
 	}

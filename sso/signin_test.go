@@ -318,6 +318,29 @@ func TestAuthCodeCtrlC(t *testing.T) {
 	}
 }
 
+// TestAuthCodeBrowserFailureEnds: when the browser failed (a headless
+// approval that stalled), LoginAuthCode returned and its deferred function
+// waited again on the channel it had drained: `timeout 90 samlgo sso login
+// --headless` was still running 13 minutes later (issue 14).
+func TestAuthCodeBrowserFailureEnds(t *testing.T) {
+	a := authCodeSetup(t)
+	stalled := errors.New("the approval page did not move on")
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.LoginAuthCode(context.Background(), AuthCode{AuthorizeEndpoint: "https://oidc.example",
+			Open: func(context.Context, string) error { return stalled }})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, stalled) {
+			t.Fatalf("err = %v, want the browser's failure", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("LoginAuthCode still waiting 5 s after the browser failed")
+	}
+}
+
 func TestAuthCodeTimeout(t *testing.T) {
 	a := authCodeSetup(t)
 	_, err := a.LoginAuthCode(context.Background(), AuthCode{AuthorizeEndpoint: "https://oidc.example", Timeout: 50 * time.Millisecond,
