@@ -13,9 +13,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/filelock"
+	"github.com/samlgo/samlgo/private"
 )
 
 // Keys samlgo owns in a credentials profile. x_security_token_expires is
@@ -333,9 +333,6 @@ func EnsureRegion(ctx context.Context, path, profile, region string) error {
 	})
 }
 
-// lockWait is how often a waiting writer retries the lock.
-const lockWait = 20 * time.Millisecond
-
 // edit runs change on the file at path under an exclusive lock and writes
 // the result atomically when it differs. A symlink is followed to its
 // target, which must be a regular file; nothing is created when it is not.
@@ -356,15 +353,17 @@ func edit(ctx context.Context, path string, secret bool, change func(*document) 
 			return fmt.Errorf("creating %q: %w", dir, unwrapPath(err))
 		}
 	}
-	// O_NOFOLLOW: a lock file swapped for a symlink is not followed; new
+	// filelock: a lock file swapped for a symlink is not followed; new
 	// lock files are created 0600 and nothing is chmod-ed through a path.
-	lock := flock.New(lockPath, flock.SetFlag(os.O_CREATE|os.O_RDWR|oNoFollow), flock.SetPermissions(0o600))
-	ok, err := lock.TryLockContext(ctx, lockWait)
-	if err != nil || !ok {
-		return fmt.Errorf("locking %q: %w", path, errors.Join(err, ctx.Err()))
+	unlock, err := filelock.Lock(ctx, lockPath, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("locking %q: %w", path, err)
 	}
-	defer lock.Unlock()
-	removeStaleTemps(real)
+	defer unlock()
+	private.RemoveStaleTemps(real, real+".bak")
 
 	var old []byte
 	var oldMode fs.FileMode
@@ -406,67 +405,11 @@ func edit(ctx context.Context, path string, secret bool, change func(*document) 
 	return nil
 }
 
-// tempPrefix starts the name writeAtomic gives a temporary file for path
-// (os.CreateTemp adds random digits).
-func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
-
-// removeStaleTemps removes what an interrupted write (a SIGKILL between
-// creating and renaming a temporary file) left beside real and its .bak:
-// such files hold secrets. It runs under real's lock, so no other samlgo is
-// writing them (every samlgo writes them only under the lock), so every
-// regular file that matches goes, however young.
-func removeStaleTemps(real string) {
-	dir := filepath.Dir(real)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	prefixes := []string{tempPrefix(real), tempPrefix(real + ".bak")}
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		for _, p := range prefixes {
-			if strings.HasPrefix(e.Name(), p) {
-				_ = os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-}
-
-// writeAtomic writes b to a temporary file beside path, syncs it and
-// renames it over path, so readers see the old file or the new one.
+// writeAtomic is private.WriteFile: a temporary file beside path, synced
+// and renamed over it, so readers see the old file or the new one; what a
+// kill leaves is removed under the lock by the next edit.
 func writeAtomic(path string, b []byte, mode fs.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tempPrefix(path)+"*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return private.WriteFile(path, b, mode)
 }
 
 // ReadCredentials returns the credentials stored in a profile.

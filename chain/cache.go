@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/filelock"
+	"github.com/samlgo/samlgo/private"
 )
 
 // Cache keeps MFA sessions in a private directory: one 0600 file per
@@ -45,20 +48,20 @@ func CacheKey(profile, keyID, serial string) string {
 
 func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key+".json") }
 
+// maxSession bounds a cached session file (a credential_process document).
+const maxSession = 64 << 10
+
 // Get returns a cached session with more than RefreshBefore to live. A file
-// another user could read or change is ignored and removed.
+// that is not this user's private file (another owner, a mode that lets
+// others read it, a symlink) is never used, and one this user could have
+// let others read is removed.
 func (c *Cache) Get(key string) (creds.Credentials, bool) {
 	p := c.path(key)
-	fi, err := os.Lstat(p)
-	if err != nil || !fi.Mode().IsRegular() {
-		return creds.Credentials{}, false
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		_ = os.Remove(p)
-		return creds.Credentials{}, false
-	}
-	b, err := os.ReadFile(p)
+	b, err := private.ReadOwn(p, maxSession)
 	if err != nil {
+		if errors.Is(err, private.ErrNotPrivate) {
+			_ = os.Remove(p) // in this user's own directory: a loose copy goes
+		}
 		return creds.Credentials{}, false
 	}
 	cr, err := creds.ParseProcessOutput(b)
@@ -69,45 +72,21 @@ func (c *Cache) Get(key string) (creds.Credentials, bool) {
 	return cr, true
 }
 
-// Put stores a session: 0700 directory, 0600 file, temp file and rename.
+// Put stores a session: 0700 directory, 0600 file, written atomically
+// (private.WriteFile) under the session's lock, after removing what an
+// interrupted Put left.
 func (c *Cache) Put(key string, cr creds.Credentials) error {
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+	if err := private.MkdirAll(c.Dir); err != nil {
 		return err
 	}
-	fi, err := os.Lstat(c.Dir)
+	p := c.path(key)
+	unlock, err := filelock.Lock(context.Background(), p+".lock", nil) // held by another samlgo only for a write
 	if err != nil {
 		return err
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%q is not a directory", c.Dir)
-	}
-	if fi.Mode().Perm() != 0o700 {
-		if err := os.Chmod(c.Dir, 0o700); err != nil {
-			return err
-		}
-	}
-	f, err := os.CreateTemp(c.Dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(cr.JSON()); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, c.path(key))
+	defer unlock()
+	private.RemoveStaleTemps(p)
+	return private.WriteFile(p, cr.JSON(), 0o600)
 }
 
 // Remove forgets a session (STS refused it).

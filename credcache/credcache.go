@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/input"
+	"github.com/samlgo/samlgo/private"
 )
 
 // RefreshBefore is how long before expiry a cached document is renewed:
@@ -94,17 +95,8 @@ type document struct {
 // malformed, expiring). A file that is not a regular file, or not the
 // caller's own private file, is never served.
 func (e Entry) Fresh(now time.Time) (doc []byte, ok bool) {
-	f, err := os.OpenFile(e.Path, os.O_RDONLY|noFollow, 0)
+	b, err := private.ReadOwn(e.Path, maxDocument)
 	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o077 != 0 || st.Size() > maxDocument || !ownedByMe(st) {
-		return nil, false
-	}
-	b := make([]byte, st.Size())
-	if n, err := f.ReadAt(b, 0); n != len(b) || (err != nil && n != len(b)) {
 		return nil, false
 	}
 	var d document
@@ -117,34 +109,16 @@ func (e Entry) Fresh(now time.Time) (doc []byte, ok bool) {
 	return b, true
 }
 
-// Store writes a credential_process document atomically (a private
-// temporary file, synced, renamed over the entry), mode 0600 in a 0700
-// directory. The caller holds the entry's lock.
+// Store writes a credential_process document atomically, mode 0600 in a
+// 0700 directory (private.WriteFile), after removing what an interrupted
+// Store left. The caller holds the entry's lock.
 func (e Entry) Store(doc []byte) error {
 	dir := filepath.Dir(e.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := private.MkdirAll(dir); err != nil {
 		return fmt.Errorf("creating the credential cache %q: %w", dir, err)
 	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("securing the credential cache %q: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing the credential cache: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if _, err := tmp.Write(doc); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the credential cache: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the credential cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the credential cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), e.Path); err != nil {
+	private.RemoveStaleTemps(e.Path)
+	if err := private.WriteFile(e.Path, doc, 0o600); err != nil {
 		return fmt.Errorf("writing the credential cache: %w", err)
 	}
 	return nil

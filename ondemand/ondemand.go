@@ -7,19 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/filelock"
+	"github.com/samlgo/samlgo/private"
 )
-
-// lockRetry is how often a waiting caller tries the refresh lock again.
-const lockRetry = 25 * time.Millisecond
 
 // Provider gives out one account and role's credentials. However many
 // goroutines and processes ask at once, one of them refreshes and the
@@ -46,26 +42,17 @@ func (p *Provider) Document(ctx context.Context) ([]byte, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(p.Entry.Path), 0o700); err != nil {
+	if err := private.MkdirAll(filepath.Dir(p.Entry.Path)); err != nil {
 		return nil, fmt.Errorf("creating the credential cache: %w", err)
 	}
-	lock := flock.New(p.Entry.LockPath(), flock.SetPermissions(0o600))
-	ok, err := lock.TryLock()
+	unlock, err := filelock.Lock(ctx, p.Entry.LockPath(), p.Waiting)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("locking the credential cache: %w", err)
 	}
-	if !ok {
-		if p.Waiting != nil {
-			p.Waiting()
-		}
-		if ok, err = lock.TryLockContext(ctx, lockRetry); !ok || err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, fmt.Errorf("waiting for the credential cache lock: %w", err)
-		}
-	}
-	defer lock.Unlock()
+	defer unlock()
 	// Whoever held the lock before may have refreshed already.
 	if doc, ok := p.Entry.Fresh(p.Now()); ok {
 		return doc, nil

@@ -3,15 +3,12 @@
 package sso
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,7 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/samlgo/samlgo/filelock"
+	"github.com/samlgo/samlgo/input"
+	"github.com/samlgo/samlgo/private"
 )
 
 // ExpiryWindow is how long before its expiry a cached token or client
@@ -222,15 +221,33 @@ func (r *Registration) Valid(now time.Time, grantType string) bool {
 type Cache struct {
 	// Dir is ~/.aws/sso/cache unless a test says otherwise.
 	Dir string
+	// LockDir holds samlgo's lock files for the cache's files: samlgo's
+	// own directory (the user cache directory's samlgo/sso-locks), never
+	// the AWS CLI's. Empty means Dir + "-samlgo-locks" (tests).
+	LockDir string
 }
 
-// DefaultCache is ~/.aws/sso/cache, where the AWS CLI and the SDKs look.
+// DefaultCache is ~/.aws/sso/cache, where the AWS CLI and the SDKs look,
+// with its locks under the user cache directory.
 func DefaultCache() (*Cache, error) {
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return nil, fmt.Errorf("finding ~/.aws/sso/cache: %w", err)
 	}
-	return &Cache{Dir: filepath.Join(home, ".aws", "sso", "cache")}, nil
+	c := &Cache{Dir: filepath.Join(home, ".aws", "sso", "cache")}
+	if dir, err := os.UserCacheDir(); err == nil {
+		c.LockDir = filepath.Join(dir, "samlgo", "sso-locks")
+	}
+	return c, nil
+}
+
+// lockPath is the lock file of one of the cache's files, in LockDir.
+func (c *Cache) lockPath(p string) string {
+	dir := c.LockDir
+	if dir == "" {
+		dir = c.Dir + "-samlgo-locks"
+	}
+	return filepath.Join(dir, filepath.Base(p)+".lock")
 }
 
 func sha1Hex(s string) string {
@@ -374,41 +391,44 @@ func (c *Cache) SaveRegistration(ctx context.Context, s Session, r *Registration
 	return c.write(ctx, c.RegistrationPath(s), b)
 }
 
+// readSmall reads one of the cache's files: no symlink, no blocking open,
+// a regular file of at most maxCacheFile bytes; nil when there is none.
+// (The AWS CLI writes them 0600; older ones may be looser, so the mode is
+// not judged here.)
 func readSmall(p string) ([]byte, error) {
-	f, err := os.Open(p)
+	b, _, err := input.ReadFile(context.Background(), p, 0, maxCacheFile) // a regular file: nothing to wait for
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the sso cache: %w", err)
+		return nil, &CacheError{p, unwrapPathErr(err)}
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &CacheError{p, errors.New("not a regular file")}
-	}
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(io.LimitReader(f, maxCacheFile+1)); err != nil {
-		return nil, fmt.Errorf("reading the sso cache: %w", err)
-	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
-// lock takes the cache file's lock (<file>.lock, flock), waiting while
-// another samlgo holds it; ctx ends the wait.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// lock takes the lock of one of the cache's files (its lock file lives in
+// LockDir), waiting while another samlgo holds it; ctx ends the wait.
 func (c *Cache) lock(ctx context.Context, p string) (func(), error) {
 	if err := mkdirPrivate(c.Dir); err != nil {
 		return nil, err
 	}
-	l := flock.New(p + ".lock")
-	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("locking the sso cache: %w", errors.Join(err, ctx.Err()))
+	lp := c.lockPath(p)
+	if err := private.MkdirAll(filepath.Dir(lp)); err != nil {
+		return nil, fmt.Errorf("creating samlgo's lock directory: %w", err)
 	}
-	return func() { _ = l.Unlock() }, nil
+	unlock, err := filelock.Lock(ctx, lp, nil)
+	if err != nil {
+		return nil, fmt.Errorf("locking the sso cache: %w", err)
+	}
+	return unlock, nil
 }
 
 func mkdirPrivate(dir string) error {
@@ -423,45 +443,22 @@ func mkdirPrivate(dir string) error {
 	return nil
 }
 
-// removeStaleTemps removes what an interrupted write of the file left
-// (it may hold a token); the caller holds the file's lock.
-func removeStaleTemps(dir, base string) {
-	olds, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
-	for _, o := range olds {
-		_ = os.Remove(o)
-	}
-}
-
-// write replaces the file atomically under its lock: a temporary file in
-// the same directory, mode 0600, synced and renamed.
+// write replaces the file atomically under its lock (private.WriteFile,
+// mode 0600), after removing what an interrupted write left.
 func (c *Cache) write(ctx context.Context, p string, b []byte) error {
 	unlock, err := c.lock(ctx, p)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	removeStaleTemps(c.Dir, filepath.Base(p))
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(c.Dir, "."+filepath.Base(p)+".tmp-"+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	return c.writeLocked(p, b)
+}
+
+// writeLocked is write for a caller that holds p's lock.
+func (c *Cache) writeLocked(p string, b []byte) error {
+	private.RemoveStaleTemps(p)
+	if err := private.WriteFile(p, b, 0o600); err != nil {
 		return fmt.Errorf("writing the sso cache: %w", err)
-	}
-	_, werr := f.Write(b)
-	serr := f.Sync()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing the sso cache: %w", err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing the sso cache: %w", err)
-	}
-	if d, err := os.Open(c.Dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -6,12 +6,15 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,25 +103,87 @@ func (a *Authorizer) clock() Clock {
 }
 
 // Token returns a token that is valid for at least ExpiryWindow: the
-// cached one, or a new one got with the cached refresh token (the rotated
-// refresh token is stored). Without either it fails with ErrLoginRequired.
+// cached one, or a new one got with the cached refresh token (see
+// refresh). Without either it fails with ErrLoginRequired.
 func (a *Authorizer) Token(ctx context.Context) (*Token, error) {
+	t, err := a.cached()
+	if err != nil {
+		return nil, err
+	}
+	now := a.clock().Now()
+	if t.Valid(now) {
+		return t, nil
+	}
+	if !t.Refreshable(now) {
+		return nil, fmt.Errorf("the token for %s has expired: %w", a.describe(), ErrLoginRequired)
+	}
+	return a.refresh(ctx, t.AccessToken, false)
+}
+
+// Refused handles the portal's 401 for the access token used: it tries the
+// refresh token (or takes the token another program stored meanwhile)
+// and returns the token to try again with. When neither works it removes
+// the cached token, but only while the file still holds the one that was
+// refused, and fails with ErrLoginRequired.
+func (a *Authorizer) Refused(ctx context.Context, used *Token) (*Token, error) {
+	return a.refresh(ctx, used.AccessToken, true)
+}
+
+// cached reads the session's token from the cache.
+func (a *Authorizer) cached() (*Token, error) {
 	t, err := a.Cache.LoadToken(a.Session)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrLoginRequired, err)
 	}
-	now := a.clock().Now()
 	if t == nil {
 		return nil, fmt.Errorf("no cached token for %s: %w", a.describe(), ErrLoginRequired)
 	}
 	if a.Session.StartURL != "" && t.StartURL != "" && t.StartURL != a.Session.StartURL {
 		return nil, fmt.Errorf("the cached token for %s is for another start URL: %w", a.describe(), ErrLoginRequired)
 	}
-	if t.Valid(now) {
+	return t, nil
+}
+
+// refresh gets a new access token with the cached refresh token, once for
+// every process that needs one: under the token file's lock it reads the
+// cache again, and a valid token other than used (another samlgo, or the
+// AWS CLI, refreshed meanwhile) is taken as it is. The rotated refresh
+// token is stored, under the lock, as soon as the server answers, whatever
+// happens to ctx after that: the old one no longer works. refused says the
+// portal refused used (a 401): then a refresh that fails removes the
+// cached token if it is still used.
+func (a *Authorizer) refresh(ctx context.Context, used string, refused bool) (*Token, error) {
+	p := a.Cache.TokenPath(a.Session)
+	unlock, err := a.Cache.lock(ctx, p)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	defer unlock()
+	t, err := a.cached()
+	if err != nil {
+		return nil, err
+	}
+	now := a.clock().Now()
+	if t.AccessToken != used && t.Valid(now) {
+		a.log().Debug("another program refreshed the sso token", "session", a.describe())
 		return t, nil
 	}
+	drop := func(why string) error {
+		if refused && t.AccessToken == used {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				a.log().Debug("removing the refused sso token", "error", err)
+			}
+		}
+		return fmt.Errorf("the token for %s %s: %w", a.describe(), why, ErrLoginRequired)
+	}
 	if !t.Refreshable(now) {
-		return nil, fmt.Errorf("the token for %s has expired: %w", a.describe(), ErrLoginRequired)
+		if refused {
+			return nil, drop("was refused and cannot be refreshed")
+		}
+		return nil, drop("has expired")
 	}
 	a.log().Debug("refreshing the sso token", "session", a.describe())
 	out, err := a.OIDC.CreateToken(ctx, &ssooidc.CreateTokenInput{
@@ -130,7 +195,10 @@ func (a *Authorizer) Token(ctx context.Context) (*Token, error) {
 		var ic *types.InvalidClientException
 		var ue *types.UnauthorizedClientException
 		if errors.As(err, &ig) || errors.As(err, &ic) || errors.As(err, &ue) {
-			return nil, fmt.Errorf("the token for %s has expired and its refresh was refused: %w", a.describe(), ErrLoginRequired)
+			return nil, drop("has expired and its refresh was refused")
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
 		return nil, fmt.Errorf("refreshing the sso token: %w", err)
 	}
@@ -141,7 +209,11 @@ func (a *Authorizer) Token(ctx context.Context) (*Token, error) {
 	if nt.RefreshToken == "" {
 		nt.RefreshToken = t.RefreshToken
 	}
-	if err := a.Cache.SaveToken(ctx, a.Session, nt); err != nil {
+	b, err := json.Marshal(nt)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Cache.writeLocked(p, b); err != nil {
 		return nil, err
 	}
 	return nt, nil

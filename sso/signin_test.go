@@ -3,6 +3,7 @@ package sso
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -40,6 +41,7 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 // fakeOIDC answers from a script and fails the test on a call it does not
 // expect, or on expected calls that never came.
 type fakeOIDC struct {
+	mu       sync.Mutex // CreateToken may be called from several goroutines
 	t        *testing.T
 	register []*ssooidc.RegisterClientOutput
 	start    []*ssooidc.StartDeviceAuthorizationOutput
@@ -90,6 +92,8 @@ func (f *fakeOIDC) StartDeviceAuthorization(_ context.Context, in *ssooidc.Start
 }
 
 func (f *fakeOIDC) CreateToken(_ context.Context, in *ssooidc.CreateTokenInput, _ ...func(*ssooidc.Options)) (*ssooidc.CreateTokenOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if len(f.tokens) == 0 {
 		f.t.Fatalf("unexpected CreateToken (%s)", aws.ToString(in.GrantType))
 	}
@@ -401,5 +405,119 @@ func TestRegistrationValidFor(t *testing.T) {
 	}
 	if botocore.Valid(exp.Add(-10*time.Minute), GrantDeviceCode) {
 		t.Error("a registration inside the 15-minute window is valid")
+	}
+}
+
+func expiredWithRefresh() *Token {
+	return &Token{StartURL: testSession.StartURL, Region: "eu-west-1", AccessToken: "aoaOLD", ExpiresAt: t0.Add(-time.Minute),
+		ClientID: "cid", ClientSecret: "csecret", RegistrationExpiresAt: t0.Add(time.Hour), RefreshToken: "aorOLD"}
+}
+
+// TestConcurrentRefreshIsSingleFlight: six concurrent callers with an
+// expired access token gave one success and five "refresh was refused:
+// log in", since each refreshed with the refresh token the first had
+// already rotated (issue 14). Now one refreshes under the lock and the
+// others read its result.
+func TestConcurrentRefreshIsSingleFlight(t *testing.T) {
+	f := newFakeOIDC(t)
+	a := &Authorizer{OIDC: f, Cache: &Cache{Dir: t.TempDir()}, Session: testSession, Clock: &fakeClock{now: t0}}
+	if err := a.Cache.SaveToken(context.Background(), testSession, expiredWithRefresh()); err != nil {
+		t.Fatal(err)
+	}
+	f.tokens = []tokenReply{issued}
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each caller has its own Authorizer, as separate processes do.
+			b := &Authorizer{OIDC: f, Cache: &Cache{Dir: a.Cache.Dir}, Session: testSession, Clock: &fakeClock{now: t0}}
+			tok, err := b.Token(context.Background())
+			if err == nil && tok.AccessToken != "aoaNEW" {
+				err = fmt.Errorf("token %q", tok.AccessToken)
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("caller %d: %v", i, err)
+		}
+	}
+	if len(f.inputs) != 1 {
+		t.Errorf("%d refreshes, want 1", len(f.inputs))
+	}
+}
+
+// TestRefusedTriesRefreshFirst: a 401 from the portal deleted the whole
+// cache file, valid refresh token included, without trying a refresh
+// (issue 14).
+func TestRefusedTriesRefreshFirst(t *testing.T) {
+	f := newFakeOIDC(t)
+	a := &Authorizer{OIDC: f, Cache: &Cache{Dir: t.TempDir()}, Session: testSession, Clock: &fakeClock{now: t0}}
+	used := expiredWithRefresh()
+	used.ExpiresAt = t0.Add(time.Hour) // valid by its clock, refused by the portal
+	if err := a.Cache.SaveToken(context.Background(), testSession, used); err != nil {
+		t.Fatal(err)
+	}
+	f.tokens = []tokenReply{issued}
+	tok, err := a.Refused(context.Background(), used)
+	if err != nil || tok.AccessToken != "aoaNEW" {
+		t.Fatalf("Refused = %v, %v; want the refreshed token", tok, err)
+	}
+	if cached, _ := a.Cache.LoadToken(testSession); cached == nil || cached.RefreshToken != "aorNEW" {
+		t.Errorf("cache after the refresh: %v", cached)
+	}
+}
+
+// TestRefusedKeepsAnotherProgramsToken: the 401 removed the cache file
+// without checking it still held the refused token; another program (the
+// AWS CLI) may have stored a new one meanwhile, which is taken as it is
+// (issue 14).
+func TestRefusedKeepsAnotherProgramsToken(t *testing.T) {
+	f := newFakeOIDC(t)
+	a := &Authorizer{OIDC: f, Cache: &Cache{Dir: t.TempDir()}, Session: testSession, Clock: &fakeClock{now: t0}}
+	used := &Token{StartURL: testSession.StartURL, Region: "eu-west-1", AccessToken: "aoaREFUSED", ExpiresAt: t0.Add(time.Hour)}
+	theirs := &Token{StartURL: testSession.StartURL, Region: "eu-west-1", AccessToken: "aoaTHEIRS", ExpiresAt: t0.Add(time.Hour)}
+	if err := a.Cache.SaveToken(context.Background(), testSession, theirs); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := a.Refused(context.Background(), used)
+	if err != nil || tok.AccessToken != "aoaTHEIRS" {
+		t.Fatalf("Refused = %v, %v; want the token the other program stored", tok, err)
+	}
+	// The refused one, with no refresh token, is removed: a new login.
+	if _, err := a.Refused(context.Background(), theirs); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("Refused without a refresh token = %v", err)
+	}
+	if cached, _ := a.Cache.LoadToken(testSession); cached != nil {
+		t.Errorf("the refused token is still cached")
+	}
+}
+
+// TestNoLockFileInTheAWSCLIsDirectory: samlgo's lock files were left in
+// ~/.aws/sso/cache, the AWS CLI's directory (issue 14).
+func TestNoLockFileInTheAWSCLIsDirectory(t *testing.T) {
+	f := newFakeOIDC(t)
+	dir := t.TempDir()
+	c := &Cache{Dir: filepath.Join(dir, "sso", "cache"), LockDir: filepath.Join(dir, "samlgo-locks")}
+	a := &Authorizer{OIDC: f, Cache: c, Session: testSession, Clock: &fakeClock{now: t0}}
+	if err := c.SaveToken(context.Background(), testSession, expiredWithRefresh()); err != nil {
+		t.Fatal(err)
+	}
+	f.tokens = []tokenReply{issued}
+	if _, err := a.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(c.Dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".lock") || strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("left in the AWS CLI's directory: %s", e.Name())
+		}
+	}
+	if locks, _ := filepath.Glob(filepath.Join(c.LockDir, "*.lock")); len(locks) == 0 {
+		t.Errorf("no lock file in samlgo's lock directory")
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/sso"
 )
@@ -121,9 +122,13 @@ func credsRun(ctx context.Context, o *CredsOptions) error {
 	var want []sso.Assignment
 	switch {
 	case o.All || !sso.ValidAccountID(account):
-		as, err := sso.Assignments(ctx, svc.Portal, tok.AccessToken)
+		var as []sso.Assignment
+		err := withToken(ctx, a, &tok, func(access string) (err error) {
+			as, err = sso.Assignments(ctx, svc.Portal, access)
+			return err
+		})
 		if err != nil {
-			return ssoError(dropOnUnauthorized(ctx, o.Deps, a, err), s)
+			return ssoError(err, s)
 		}
 		if o.All {
 			want = as
@@ -160,9 +165,13 @@ func credsRun(ctx context.Context, o *CredsOptions) error {
 		}
 	}
 	for i, x := range want {
-		c, err := sso.RoleCredentials(ctx, svc.Portal, o.Now(), tok.AccessToken, x.AccountID, x.RoleName)
+		var c creds.Credentials
+		err := withToken(ctx, a, &tok, func(access string) (err error) {
+			c, err = sso.RoleCredentials(ctx, svc.Portal, o.Now(), access, x.AccountID, x.RoleName)
+			return err
+		})
 		if err != nil {
-			return ssoError(dropOnUnauthorized(ctx, o.Deps, a, err), s)
+			return ssoError(err, s)
 		}
 		items[i].Creds = c
 	}

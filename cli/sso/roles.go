@@ -64,9 +64,13 @@ func rolesRun(ctx context.Context, o *RolesOptions) error {
 	if err != nil {
 		return ssoError(err, s)
 	}
-	as, err := sso.Assignments(ctx, svc.Portal, tok.AccessToken)
+	var as []sso.Assignment
+	err = withToken(ctx, a, &tok, func(access string) (err error) {
+		as, err = sso.Assignments(ctx, svc.Portal, access)
+		return err
+	})
 	if err != nil {
-		return ssoError(dropOnUnauthorized(ctx, o.Deps, a, err), s)
+		return ssoError(err, s)
 	}
 	if o.Output == "json" {
 		if as == nil {

@@ -189,13 +189,19 @@ func token(ctx context.Context, a *sso.Authorizer) (*sso.Token, error) {
 	return a.Token(ctx)
 }
 
-// dropOnUnauthorized removes the cached token after the portal refused it
-// (401), so the next run does not try it again.
-func dropOnUnauthorized(ctx context.Context, d *Deps, a *sso.Authorizer, err error) error {
-	if errors.Is(err, sso.ErrLoginRequired) {
-		if rerr := a.Cache.RemoveToken(ctx, a.Session); rerr != nil {
-			d.Log.Debug("removing the refused token", "error", rerr)
-		}
+// withToken calls the portal with tok's access token. When the portal
+// refuses it (401), the authorizer refreshes it (or takes the one another
+// program stored meanwhile, or drops it: sso.Authorizer.Refused) and the
+// call is made once more with the new token, which replaces *tok.
+func withToken(ctx context.Context, a *sso.Authorizer, tok **sso.Token, call func(accessToken string) error) error {
+	err := call((*tok).AccessToken)
+	if !errors.Is(err, sso.ErrLoginRequired) {
+		return err
 	}
-	return err
+	nt, rerr := a.Refused(ctx, *tok)
+	if rerr != nil {
+		return rerr
+	}
+	*tok = nt
+	return call(nt.AccessToken)
 }

@@ -92,14 +92,29 @@ func TestSSODeviceLoginRolesCreds(t *testing.T) {
 		}
 	}
 
-	// A 401 drops the token and says to log in again.
+	// A 401 with a valid refresh token: the token is refreshed and the
+	// call made again. (It used to drop the whole cache file, refresh
+	// token included, without trying: issue 14.)
+	before, _ := w.cache().LoadToken(ssoSession)
+	refreshes := e.Calls()["CreateToken"]
 	e.FailNext("GetRoleCredentials", "UnauthorizedException")
+	r = w.run("", "sso", "creds", "--session", "my-sso", "--account", acctA, "--role", "ReadOnly", "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"AccessKeyId"`) {
+		t.Fatalf("401 with a refresh token: %+v", r)
+	}
+	if after, _ := w.cache().LoadToken(ssoSession); after == nil || before == nil || after.AccessToken == before.AccessToken || e.Calls()["CreateToken"] != refreshes+1 {
+		t.Fatalf("the refused token was not refreshed once (%d refreshes)", e.Calls()["CreateToken"]-refreshes)
+	}
+	// A 401 whose refresh is refused too drops the token and says to log
+	// in again.
+	e.FailNext("GetRoleCredentials", "UnauthorizedException")
+	e.FailNext("CreateToken", "InvalidGrantException")
 	r = w.run("", "sso", "creds", "--session", "my-sso", "--account", acctA, "--role", "ReadOnly", "--format", "json")
 	if r.code != 1 || !strings.Contains(r.stderr, "samlgo sso login --session my-sso") || r.stdout != "" {
 		t.Fatalf("401: %+v", r)
 	}
 	if tok, _ := w.cache().LoadToken(ssoSession); tok != nil {
-		t.Fatal("token still cached after a 401")
+		t.Fatal("token still cached after a 401 and a refused refresh")
 	}
 	r = w.run("", "sso", "roles", "--session", "my-sso")
 	if r.code != 1 || !strings.Contains(r.stderr, "log in") {

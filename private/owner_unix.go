@@ -1,0 +1,18 @@
+//go:build unix
+
+package private
+
+import (
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// ownedByMe reports whether this (effective) user owns the file.
+func ownedByMe(st fs.FileInfo) bool {
+	s, ok := st.Sys().(*syscall.Stat_t)
+	return ok && int(s.Uid) == os.Geteuid()
+}
+
+// privateMode reports whether no one but the owner may read or write.
+func privateMode(m fs.FileMode) bool { return m.Perm()&0o077 == 0 }
