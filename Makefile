@@ -78,4 +78,4 @@ clean:
 
 demo:
 	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || { echo "installing Debian's chromium"; apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium >/dev/null; }
-	$(GO) run ./cmd/samlgo demo
+	$(GO) run ./cmd/samlgo-demo

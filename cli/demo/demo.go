@@ -1,5 +1,6 @@
-// Package demo is the samlgo demo command: a whole login against a
-// built-in local IdP and STS emulator.
+// Package demo is the samlgo-demo program's command: a whole login against
+// a built-in local IdP and STS emulator. It is a program of its own so
+// that the test IdP and the STS emulator stay out of the samlgo binary.
 package demo
 
 import (
@@ -56,7 +57,7 @@ type Options struct {
 func NewCmdDemo(f *cmdutil.Factory) *cobra.Command {
 	o := &Options{IO: f.IOStreams, Now: f.Now, Getenv: f.Getenv}
 	cmd := &cobra.Command{
-		Use:   "demo",
+		Use:   "samlgo-demo",
 		Short: "Run a whole login against a built-in local IdP and STS",
 		Long: `demo shows samlgo working without any AWS account. A built-in SAML IdP and
 an STS emulator start on 127.0.0.1; headless Chrome opens the IdP, samlgo
@@ -65,7 +66,9 @@ role, gets credentials from the emulator (which checks the assertion the way
 AWS does) and writes them to a temporary credentials file, then calls
 GetCallerIdentity with them. Nothing outside a temporary directory is
 touched.`,
-		Args: cobra.NoArgs,
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Log = f.Log
 			return demoRun(cmd.Context(), o)

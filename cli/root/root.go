@@ -19,7 +19,6 @@ import (
 	"github.com/samlgo/samlgo/cli/console"
 	"github.com/samlgo/samlgo/cli/credentialprocess"
 	"github.com/samlgo/samlgo/cli/decodemessage"
-	"github.com/samlgo/samlgo/cli/demo"
 	"github.com/samlgo/samlgo/cli/doctor"
 	"github.com/samlgo/samlgo/cli/env"
 	samlgoexec "github.com/samlgo/samlgo/cli/exec"
@@ -38,11 +37,16 @@ import (
 
 // Main runs samlgo with the process's arguments and streams and returns
 // its exit code.
-func Main() int {
+func Main() int { return MainCmd(NewCmdRoot) }
+
+// MainCmd runs the command newCmd builds (samlgo, or a program of its own
+// such as samlgo-demo) with the process's arguments and streams, Ctrl-C and
+// SIGTERM ending its context, and returns its exit code.
+func MainCmd(newCmd func(*cmdutil.Factory) *cobra.Command) int {
 	ios := iostreams.System()
 	ctx, sig := signalContext(context.Background())
 	defer sig.stop()
-	code := Run(ctx, cmdutil.New(ctx, ios), os.Args[1:])
+	code := RunCmd(ctx, cmdutil.New(ctx, ios), newCmd, os.Args[1:])
 	// A child's own exit code (exec) passes through; a command ended by
 	// the signal says which signal it was.
 	if code == cmdutil.ExitCancelled && sig.received() == syscall.SIGTERM {
@@ -51,10 +55,15 @@ func Main() int {
 	return code
 }
 
-// Run runs one command line with the factory's dependencies; ctx ends on
-// Ctrl-C.
+// Run runs one samlgo command line with the factory's dependencies; ctx
+// ends on Ctrl-C.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	root := NewCmdRoot(f)
+	return RunCmd(ctx, f, NewCmdRoot, args)
+}
+
+// RunCmd is Run for the command newCmd builds.
+func RunCmd(ctx context.Context, f *cmdutil.Factory, newCmd func(*cmdutil.Factory) *cobra.Command, args []string) int {
+	root := newCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
 	root.SetOut(f.IOStreams.Out)
@@ -104,7 +113,6 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		login.NewCmdLogin(f, nil),
 		roles.NewCmdRoles(f, nil),
 		inspect.NewCmdInspect(f, nil),
-		demo.NewCmdDemo(f),
 		sso.NewCmdSSO(f),
 		version.NewCmdVersion(f),
 		credentialprocess.NewCmdCredentialProcess(f, nil),

@@ -27,7 +27,7 @@ import (
 	"github.com/samlgo/samlgo/sts"
 )
 
-var samlgoBin, fastBin, peakrssBin string
+var samlgoBin, fastBin, peakrssBin, demoBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "samlgo-e2e-")
@@ -50,6 +50,12 @@ func TestMain(m *testing.M) {
 	fastBin = filepath.Join(dir, "samlgo-credential-process")
 	if out, err := exec.Command("go", "build", "-o", fastBin, "../samlgo-credential-process").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building samlgo-credential-process: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	// The demo, a program of its own (make demo).
+	demoBin = filepath.Join(dir, "samlgo-demo")
+	if out, err := exec.Command("go", "build", "-o", demoBin, "../samlgo-demo").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building samlgo-demo: %v\n%s", err, out)
 		os.Exit(1)
 	}
 	code := m.Run()
@@ -126,9 +132,15 @@ type result struct {
 
 func (w *world) run(stdin string, args ...string) result {
 	w.t.Helper()
+	return w.runProgram(samlgoBin, stdin, args...)
+}
+
+// runProgram is run for another of samlgo's programs.
+func (w *world) runProgram(bin, stdin string, args ...string) result {
+	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, samlgoBin, args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = w.env()
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
@@ -623,13 +635,14 @@ func TestRolesAndInspect(t *testing.T) {
 	}
 }
 
-// TestDemo runs samlgo demo (built-in IdP, headless Chromium, STS emulator)
-// and checks that it leaves no temporary directory, profile or Chrome.
+// TestDemo runs samlgo-demo (built-in IdP, headless Chromium, STS
+// emulator) and checks that it leaves no temporary directory, profile or
+// Chrome.
 func TestDemo(t *testing.T) {
 	w := newBrowserWorld(t).world
 	tmp := t.TempDir()
 	w.extra = []string{"TMPDIR=" + tmp}
-	r := w.run("", "demo")
+	r := w.runProgram(demoBin, "")
 	if r.code != 0 || !strings.Contains(r.stderr, "assumed-role/Developer/demo@samlgo.test") || !strings.Contains(r.stderr, "1 password login") {
 		t.Fatalf("demo: exit %d\n%s", r.code, r.stderr)
 	}
@@ -641,6 +654,25 @@ func TestDemo(t *testing.T) {
 	}
 	if pids := chromeUnder(tmp); len(pids) > 0 {
 		t.Errorf("the demo left Chrome running: %v", pids)
+	}
+}
+
+// TestDemoNotInSamlgo: the demo's IdP and STS emulator were linked into
+// samlgo itself, costing every start (issue 14): the samlgo binary has no
+// demo command now, and its package graph none of internal/ or samlidp.
+func TestDemoNotInSamlgo(t *testing.T) {
+	w := newWorld(t)
+	if r := w.run("", "demo"); r.code != 2 {
+		t.Errorf("samlgo demo: exit %d, want 2 (no such command)", r.code)
+	}
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/samlgo/samlgo/internal/") || strings.Contains(dep, "samlidp") {
+			t.Errorf("samlgo links %s", dep)
+		}
 	}
 }
 
