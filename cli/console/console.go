@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
@@ -65,6 +66,10 @@ type Options struct {
 	Signin       TokenGetter
 	// Open opens a URL in the system browser.
 	Open func(ctx context.Context, url string) error
+	// Resolve gets a profile's credentials as the AWS CLI would (role_arn
+	// chains, credential_process, SSO), for a profile with no keys in the
+	// credentials file.
+	Resolve func(ctx context.Context, credentialsFile, profile string) (*chain.Resolved, error)
 
 	Profile         string
 	Destination     string
@@ -83,13 +88,20 @@ func NewCmdConsole(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		NewFederator: func(ctx context.Context, o sts.Options) (Federator, error) { return sts.New(ctx, o) },
 		Signin:       signin.Client{},
 		Open:         func(ctx context.Context, u string) error { return desktop.OpenPrivately(ctx, u, "") },
+		Resolve: func(ctx context.Context, credentialsFile, profile string) (*chain.Resolved, error) {
+			s := cmdutil.NewSignerSetup(f)
+			s.CredentialsFile = credentialsFile
+			return s.StoredCredentials(ctx, profile)
+		},
 	}
 	cmd := &cobra.Command{
 		Use:   "console",
 		Short: "Open the AWS console signed in with a profile's credentials",
-		Long: `console signs in to the AWS console with the credentials of a profile in the
-shared credentials file, through the AWS federation endpoint, and opens the
-console in the system browser (or prints the sign-in URL with --print).
+		Long: `console signs in to the AWS console with the credentials of a profile, through
+the AWS federation endpoint, and opens the console in the system browser (or
+prints the sign-in URL with --print). The profile is any the AWS CLI can
+use: keys in the shared credentials file, a role_arn chain, a
+credential_process.
 
 Role credentials are used as they are. Long-term keys (an IAM user's
 AKIA… key) first go through GetFederationToken (federated user "samlgo",
@@ -102,8 +114,8 @@ profiles it wrote (x_samlgo_origin); for long-term keys it is the length of
 the federation token.
 
 The sign-in URL is as good as the credentials for 15 minutes: it is never
-logged, and goes only to stdout (--print) or to the browser opener's
-command line.`,
+logged, and goes only to stdout (--print) or to a private page that the
+browser opener is given the path of.`,
 		Example: `  samlgo console                                 # the console home, in the profile's region
   samlgo console --profile prod --destination s3
   samlgo console --destination https://console.aws.amazon.com/cloudwatch/home
@@ -151,6 +163,17 @@ func consoleRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	c, origin, err := stored(credPath, rq.profile)
+	if errors.Is(err, errNotStored) && opts.Resolve != nil {
+		// No keys stored under the profile: it may be a role_arn chain, a
+		// credential_process or an SSO profile, which the AWS CLI uses too.
+		// How its credentials were made is not recorded, so --duration is
+		// refused for them (sessionDurationFor).
+		res, rerr := opts.Resolve(ctx, credPath, rq.profile)
+		if rerr != nil {
+			return rerr
+		}
+		c, origin, err = res.Creds, "", nil
+	}
 	if err != nil {
 		return err
 	}
@@ -255,6 +278,9 @@ func plan(opts *Options) (*request, error) {
 	return rq, nil
 }
 
+// errNotStored says the credentials file holds no keys for the profile.
+var errNotStored = errors.New("no keys stored for the profile")
+
 // stored reads the profile's credentials and the origin samlgo recorded.
 func stored(path, profile string) (creds.Credentials, awsfiles.Origin, error) {
 	c, err := awsfiles.ReadCredentials(path, profile)
@@ -263,7 +289,7 @@ func stored(path, profile string) (creds.Credentials, awsfiles.Origin, error) {
 		return c, "", err
 	}
 	if err != nil {
-		return c, "", cmdutil.UsageError(err, "hint: pass --profile with a profile that holds credentials, or log in first: samlgo login --profile "+profile)
+		return c, "", cmdutil.UsageError(fmt.Errorf("%w: %w", errNotStored, err), "hint: pass --profile with a profile the AWS CLI can use, or log in first: samlgo login --profile "+profile)
 	}
 	origin, err := awsfiles.ReadOrigin(path, profile)
 	return c, origin, err

@@ -347,3 +347,33 @@ func TestConsoleExpiredProfile(t *testing.T) {
 		t.Errorf("%d federation calls with expired credentials", n)
 	}
 }
+
+// TestConsoleAnyProfileTheAWSCLIUses: console read only keys stored in the
+// credentials file, so a role_arn or a credential_process profile gave
+// "not found in credentials" and a hint to store keys that would shadow
+// the credential_process line (issue 14). It now resolves them as the
+// AWS CLI does.
+func TestConsoleAnyProfileTheAWSCLIUses(t *testing.T) {
+	w := consoleWorld(t)
+	const chainedRole = "arn:aws:iam::123456789012:role/ConsoleChained"
+	w.emu.AddRole(stsemu.Role{ARN: chainedRole})
+	c := w.loginProfile(t, "corp")
+	doc := w.write("cp.json", string(c.JSON()))
+	w.write(".aws/config", "[profile corp]\nregion = us-east-1\n"+
+		"[profile chained]\nrole_arn = "+chainedRole+"\nsource_profile = corp\nregion = us-east-1\n"+
+		"[profile cp]\ncredential_process = cat "+doc+"\nregion = us-east-1\n")
+	for _, profile := range []string{"chained", "cp"} {
+		r := w.run("", "console", "--profile", profile, "--print")
+		if r.code != 0 || !strings.Contains(r.stdout, "SigninToken=") {
+			t.Errorf("console --profile %s: exit %d, stderr %q", profile, r.code, r.stderr)
+		}
+		if strings.Contains(r.stderr, "not found") {
+			t.Errorf("console --profile %s: %q", profile, r.stderr)
+		}
+		checkNoLeak(t, "stderr", r.stderr, r.stdout)
+	}
+	// Their origin is not recorded, so a console session length is refused.
+	if r := w.run("", "console", "--profile", "chained", "--print", "--duration", "2h"); r.code != 2 {
+		t.Errorf("--duration for a chained role: exit %d %q", r.code, r.stderr)
+	}
+}
