@@ -138,18 +138,12 @@ func assumeRoleRun(ctx context.Context, opts *Options) error {
 	if err := sink.Preflight([]string{output.Profile}); err != nil {
 		return err
 	}
-	r, err := cmdutil.ResolverFor(output.CredentialsFile, output.ConfigFile)
+	setup := cmdutil.SignerSetup{IO: opts.IO, Prompter: opts.Prompter, AskTTY: opts.AskTTY, Now: opts.Now, Getenv: opts.Getenv,
+		NewSTS: opts.NewSTS, Cache: opts.Cache, RunProcess: opts.RunProcess,
+		CredentialsFile: output.CredentialsFile, ConfigFile: output.ConfigFile, MFACode: opts.MFACode, MFAFlag: "--mfa-code"}
+	r, err := setup.Resolver()
 	if err != nil {
 		return err
-	}
-	r.NewSTS, r.Now, r.RunProcess = opts.NewSTS, opts.Now, opts.RunProcess
-	r.DefaultRegion = cmdutil.First(opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"))
-	r.MFACode = cmdutil.MFACode(opts.IO, opts.Prompter, opts.AskTTY, opts.MFACode, "--mfa-code")
-	r.Notify = func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", msg) }
-	if opts.Cache != nil {
-		if r.Cache, err = opts.Cache(); err != nil {
-			r.Notify(fmt.Sprintf("no MFA session cache: %v", err))
-		}
 	}
 	res, err := r.Assume(ctx, opts.Profile, chain.AssumeOptions{Duration: duration, SessionName: opts.SessionName})
 	if err != nil {

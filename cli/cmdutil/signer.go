@@ -23,12 +23,19 @@ type SignerSetup struct {
 	// Cache keeps MFA sessions for role profiles with mfa_serial.
 	Cache      func() (*chain.Cache, error)
 	RunProcess func(ctx context.Context, argv []string) ([]byte, error)
-	// CredentialsFile and ConfigFile override the AWS files (tests).
+	// CredentialsFile and ConfigFile override the AWS files (tests, and
+	// commands with --credentials-file).
 	CredentialsFile, ConfigFile string
+	// MFACode is a code the person passed (--mfa-code), and MFAFlag the
+	// flag that takes one in this command, for the hint when none can be
+	// asked for ("" when the command has none).
+	MFACode, MFAFlag string
 }
 
 // Resolver returns a chain.Resolver wired to the person: MFA codes asked
-// without echo, progress on stderr.
+// without echo (or MFACode), MFA sessions cached, progress on stderr. It is
+// the one wiring of the resolver: every command that reads a profile gets
+// it here.
 func (s *SignerSetup) Resolver() (*chain.Resolver, error) {
 	r, err := ResolverFor(s.CredentialsFile, s.ConfigFile)
 	if err != nil {
@@ -36,10 +43,13 @@ func (s *SignerSetup) Resolver() (*chain.Resolver, error) {
 	}
 	r.Now, r.RunProcess, r.NewSTS = s.Now, s.RunProcess, s.NewSTS
 	r.DefaultRegion = First(s.Getenv("AWS_REGION"), s.Getenv("AWS_DEFAULT_REGION"))
-	r.MFACode = MFACode(s.IO, s.Prompter, s.AskTTY, "", "")
+	r.MFACode = MFACode(s.IO, s.Prompter, s.AskTTY, s.MFACode, s.MFAFlag)
 	r.Notify = func(msg string) { fmt.Fprintf(s.IO.ErrOut, "samlgo: %s\n", msg) }
 	if s.Cache != nil {
-		if c, err := s.Cache(); err == nil {
+		c, err := s.Cache()
+		if err != nil {
+			r.Notify(fmt.Sprintf("no MFA session cache: %v", err))
+		} else {
 			r.Cache = c
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/sts"
@@ -34,6 +35,12 @@ type Options struct {
 	Log        *slog.Logger
 	NewSTS     func(ctx context.Context, o sts.Options) (STS, error)
 	RunProcess func(ctx context.Context, argv []string) ([]byte, error)
+	// Prompter and AskTTY ask for an MFA code when the source profile's
+	// chain needs one.
+	Prompter prompt.Prompter
+	AskTTY   func(prompt string) (string, error)
+	// Cache keeps MFA sessions (chain.DefaultCache).
+	Cache func() (*chain.Cache, error)
 
 	Profile    string
 	Name       string
@@ -48,7 +55,7 @@ type Options struct {
 // federationTokenRun in tests of the flag wiring.
 func NewCmdFederationToken(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{
-		IO: f.IOStreams, Now: f.Now, Getenv: f.Getenv,
+		IO: f.IOStreams, Now: f.Now, Getenv: f.Getenv, Prompter: f.Prompter, AskTTY: prompt.TTYSecret, Cache: chain.DefaultCache,
 		NewSTS:     func(ctx context.Context, o sts.Options) (STS, error) { return sts.New(ctx, o) },
 		RunProcess: cmdutil.RunProcess(f.IOStreams.ErrOut),
 	}
@@ -116,14 +123,15 @@ func federationTokenRun(ctx context.Context, opts *Options) error {
 	if err := sink.Preflight([]string{output.Profile}); err != nil {
 		return err
 	}
-	r, err := cmdutil.ResolverFor(output.CredentialsFile, output.ConfigFile)
+	// The source profile may be a role with mfa_serial: the code is asked
+	// as everywhere else (it never was here).
+	setup := cmdutil.SignerSetup{IO: opts.IO, Prompter: opts.Prompter, AskTTY: opts.AskTTY, Now: opts.Now, Getenv: opts.Getenv,
+		NewSTS: func(ctx context.Context, o sts.Options) (chain.STS, error) { return opts.NewSTS(ctx, o) },
+		Cache:  opts.Cache, RunProcess: opts.RunProcess, CredentialsFile: output.CredentialsFile, ConfigFile: output.ConfigFile}
+	r, err := setup.Resolver()
 	if err != nil {
 		return err
 	}
-	r.Now, r.RunProcess = opts.Now, opts.RunProcess
-	r.DefaultRegion = cmdutil.First(opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"))
-	r.NewSTS = func(ctx context.Context, o sts.Options) (chain.STS, error) { return opts.NewSTS(ctx, o) }
-	r.Notify = func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", msg) }
 	src, err := cmdutil.Source(ctx, r, opts.Profile, opts.Getenv)
 	if err != nil {
 		return err

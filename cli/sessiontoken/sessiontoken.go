@@ -57,7 +57,7 @@ func NewCmdSessionToken(f *cmdutil.Factory, runF func(context.Context, *Options)
 		RunProcess: cmdutil.RunProcess(f.IOStreams.ErrOut),
 	}
 	cmd := &cobra.Command{
-		Use:   "session-token [--mfa-serial S --code C]",
+		Use:   "session-token [--mfa-serial S --mfa-code C]",
 		Short: "Get session credentials for an IAM user (GetSessionToken), with MFA",
 		Long: `session-token calls GetSessionToken with an IAM user's long-term keys: those
 of --profile, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else AWS_PROFILE,
@@ -68,7 +68,7 @@ session carries MFA (the code from --code, else asked without echo).
 not for the root user. The result goes to --to-profile (default
 SOURCE-session), or to stdout with --format env|json.`,
 		Example: `  samlgo session-token --profile iam-alice --mfa-serial arn:aws:iam::123456789012:mfa/alice
-  eval "$(samlgo session-token --mfa-serial arn:aws:iam::123456789012:mfa/alice --code 123456 --format env)"`,
+  eval "$(samlgo session-token --mfa-serial arn:aws:iam::123456789012:mfa/alice --mfa-code 123456 --format env)"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Log = f.Log
@@ -81,7 +81,10 @@ SOURCE-session), or to stdout with --format env|json.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Profile, "profile", "", "profile with the IAM user's keys (default: environment, AWS_PROFILE, default)")
 	fl.StringVar(&opts.MFASerial, "mfa-serial", "", "MFA device ARN (or serial number)")
-	fl.StringVar(&opts.Code, "code", "", "current MFA code (default: asked without echo)")
+	fl.StringVar(&opts.Code, "mfa-code", "", "current MFA code (default: asked without echo)")
+	// --code was this flag's first name; kept so scripts keep working.
+	fl.StringVar(&opts.Code, "code", "", "current MFA code (old name of --mfa-code)")
+	_ = fl.MarkHidden("code")
 	fl.StringVar(&opts.Duration, "duration", "", "session length, 15m to 36h (default 12h)")
 	fl.StringVar(&opts.Region, "region", "", "STS region (default: the profile's, AWS_REGION, us-east-1)")
 	opts.Output.RegisterOutputTo(fl)
@@ -96,7 +99,7 @@ func sessionTokenRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if opts.Code != "" && opts.MFASerial == "" {
-		return cmdutil.UsageErrorf("--code needs --mfa-serial (the device the code is from)")
+		return cmdutil.UsageErrorf("--mfa-code needs --mfa-serial (the device the code is from)")
 	}
 	if opts.Code != "" {
 		if err := chain.CheckMFACode(opts.Code); err != nil {
@@ -126,15 +129,13 @@ func sessionTokenRun(ctx context.Context, opts *Options) error {
 	if err := sink.Preflight([]string{output.Profile}); err != nil {
 		return err
 	}
-	r, err := cmdutil.ResolverFor(output.CredentialsFile, output.ConfigFile)
+	setup := cmdutil.SignerSetup{IO: opts.IO, Prompter: opts.Prompter, AskTTY: opts.AskTTY, Now: opts.Now, Getenv: opts.Getenv,
+		NewSTS:     func(ctx context.Context, o sts.Options) (chain.STS, error) { return opts.NewSTS(ctx, o) },
+		RunProcess: opts.RunProcess, CredentialsFile: output.CredentialsFile, ConfigFile: output.ConfigFile, MFAFlag: "--mfa-code"}
+	r, err := setup.Resolver()
 	if err != nil {
 		return err
 	}
-	r.Now, r.RunProcess = opts.Now, opts.RunProcess
-	r.DefaultRegion = cmdutil.First(opts.Getenv("AWS_REGION"), opts.Getenv("AWS_DEFAULT_REGION"))
-	r.NewSTS = func(ctx context.Context, o sts.Options) (chain.STS, error) { return opts.NewSTS(ctx, o) }
-	r.MFACode = cmdutil.MFACode(opts.IO, opts.Prompter, opts.AskTTY, "", "--mfa-code")
-	r.Notify = func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", msg) }
 	src, err := cmdutil.Source(ctx, r, opts.Profile, opts.Getenv)
 	if err != nil {
 		return err
@@ -145,7 +146,7 @@ func sessionTokenRun(ctx context.Context, opts *Options) error {
 	}
 	code := ""
 	if opts.MFASerial != "" {
-		ask := cmdutil.MFACode(opts.IO, opts.Prompter, opts.AskTTY, opts.Code, "--code")
+		ask := cmdutil.MFACode(opts.IO, opts.Prompter, opts.AskTTY, opts.Code, "--mfa-code")
 		if code, err = ask(opts.MFASerial); err != nil {
 			return err
 		}

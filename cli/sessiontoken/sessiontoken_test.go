@@ -59,7 +59,7 @@ func TestSessionTokenRefusals(t *testing.T) {
 		want string
 		code int
 	}{
-		{"code without serial", func(o *Options) { o.Code = "123456" }, "--code needs --mfa-serial", 2},
+		{"code without serial", func(o *Options) { o.Code = "123456" }, "--mfa-code needs --mfa-serial", 2},
 		{"too long", func(o *Options) { o.Duration = "37h" }, "15m to 36h", 2},
 		{"too short", func(o *Options) { o.Duration = "60" }, "15m to 36h", 2},
 		{"session source", func(o *Options) { o.Profile = "sess" }, "temporary", 2},

@@ -292,7 +292,7 @@ func TestAssumeRoleCredentialProcessSource(t *testing.T) {
 func TestSessionAndFederationTokens(t *testing.T) {
 	w, _ := roleWorld(t)
 	w.emu.AddMFACodes(mfaSerial, "222222")
-	r := w.runDetached("", nil, "session-token", "--profile", "alice", "--mfa-serial", mfaSerial, "--code", "222222", "--duration", "36h")
+	r := w.runDetached("", nil, "session-token", "--profile", "alice", "--mfa-serial", mfaSerial, "--mfa-code", "222222", "--duration", "36h")
 	if r.code != 0 {
 		t.Fatalf("session-token: exit %d %s", r.code, r.stderr)
 	}
