@@ -308,6 +308,7 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 	}
 	signer := src.Creds
 	cachedKey := "" // the cache entry signer came from, forgotten when STS refuses it
+	hopKey := ""    // where this hop's own session is cached (MFA on a chained hop)
 	if serial := p.cfg["mfa_serial"]; serial != "" {
 		if src.Kind == LongTerm {
 			sess, fromCache, err := r.mfaSession(ctx, client, src, serial)
@@ -319,6 +320,16 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 				cachedKey = CacheKey(src.Profile, src.Creds.AccessKeyID, serial)
 			}
 		} else if src.Kind != MFASession {
+			// The source is itself a session (a role, a credential_process):
+			// the code goes with AssumeRole, and the session it gives is
+			// cached and reused until it nears its end, as the AWS CLI does,
+			// so the code is asked once per session, not at every run.
+			hopKey = CacheKey("assumed-role\x00"+p.name, p.cfg["role_arn"]+"\x00"+p.cfg["external_id"]+"\x00"+src.Profile, serial)
+			if r.Cache != nil {
+				if c, ok := r.Cache.Get(hopKey); ok {
+					return &Resolved{Profile: p.name, Creds: c, Kind: RoleSession, Region: p.cfg["region"], RoleARN: p.cfg["role_arn"], Duration: c.Expiration.Sub(r.now())}, nil
+				}
+			}
 			code, err := r.code(serial)
 			if err != nil {
 				return nil, err
@@ -351,6 +362,11 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 	}
 	if err := res.Credentials.ValidateAt(r.now(), creds.MaxAhead); err != nil {
 		return nil, fmt.Errorf("profile %q: %w", p.name, err)
+	}
+	if hopKey != "" && r.Cache != nil {
+		if err := r.Cache.Put(hopKey, res.Credentials); err != nil {
+			r.notify("the session of profile %q could not be cached (%v); the next run asks for a code again", p.name, err)
+		}
 	}
 	return &Resolved{Profile: p.name, Creds: res.Credentials, Kind: RoleSession, Region: p.cfg["region"], RoleARN: res.AssumedRoleARN, Duration: res.Duration}, nil
 }

@@ -168,3 +168,34 @@ func TestRefusedCachedSessionForgotten(t *testing.T) {
 		t.Errorf("cached session kept (%v); notes %q", ok, notes)
 	}
 }
+
+// TestMFAOnChainedHopAskedOnce: with mfa_serial on a hop whose source is
+// itself a role, the code was asked at every run; the AWS CLI asks once
+// and reuses the session until it expires (issue 14). Two resolves, one
+// code, one AssumeRole with it.
+func TestMFAOnChainedHopAskedOnce(t *testing.T) {
+	const roleB = "arn:aws:iam::123456789012:role/B"
+	r, fake := resolver(t, "[alice]\naws_access_key_id = AKIAALICE00000000001\naws_secret_access_key = "+secret+"\n",
+		"[profile a]\nrole_arn = "+roleA+"\nsource_profile = alice\nrole_session_name = s1\n"+
+			"[profile b]\nrole_arn = "+roleB+"\nsource_profile = a\nmfa_serial = "+serial+"\nrole_session_name = s2\n")
+	r.Cache = &Cache{Dir: t.TempDir(), Now: time.Now}
+	asked := 0
+	r.MFACode = func(string) (string, error) { asked++; return "123456", nil }
+	fake.ExpectAssumeRole(roleA, fakests.Result(roleA, "ASIAHOPA000000000001", time.Hour), nil)
+	fake.ExpectAssumeRole(roleB, fakests.Result(roleB, "ASIAHOPB000000000001", time.Hour), nil)
+	fake.ExpectAssumeRole(roleA, fakests.Result(roleA, "ASIAHOPA000000000002", time.Hour), nil)
+	first, err := r.Profile(context.Background(), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := r.Profile(context.Background(), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked != 1 || first.Creds.AccessKeyID != "ASIAHOPB000000000001" || second.Creds.AccessKeyID != first.Creds.AccessKeyID {
+		t.Errorf("asked %d times; sessions %s then %s", asked, first.Creds.AccessKeyID, second.Creds.AccessKeyID)
+	}
+	if c := fake.Calls[1].AssumeRole; c.TokenCode != "123456" || c.SerialNumber != serial {
+		t.Errorf("the code did not go with the hop's AssumeRole: %+v", c)
+	}
+}
