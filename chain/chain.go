@@ -60,6 +60,11 @@ type Resolved struct {
 // aws-vault's default session TTL.
 const MFASessionDuration = time.Hour
 
+// MaxChain is the longest source_profile chain samlgo follows. Real
+// chains have two or three hops; a 1,500-hop chain kept samlgo busy past
+// SIGTERM.
+const MaxChain = 32
+
 // Resolver resolves profiles from the shared files.
 type Resolver struct {
 	CredentialsFile, ConfigFile string
@@ -179,6 +184,12 @@ func (r *Resolver) Assume(ctx context.Context, name string, o AssumeOptions) (*R
 }
 
 func (r *Resolver) resolve(ctx context.Context, name string, path []string, last *AssumeOptions) (*Resolved, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(path) >= MaxChain {
+		return nil, &ProfileError{path[0], fmt.Sprintf("has a source_profile chain longer than %d profiles; samlgo stops there", MaxChain)}
+	}
 	for _, seen := range path {
 		if seen == name {
 			return nil, &ProfileError{path[0], "has a source_profile loop: " + strings.Join(append(path, name), " → ")}

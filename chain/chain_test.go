@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,5 +198,28 @@ func TestMFAOnChainedHopAskedOnce(t *testing.T) {
 	}
 	if c := fake.Calls[1].AssumeRole; c.TokenCode != "123456" || c.SerialNumber != serial {
 		t.Errorf("the code did not go with the hop's AssumeRole: %+v", c)
+	}
+}
+
+// TestLongChainRefused: a 1,500-hop source_profile chain kept samlgo
+// resolving (and waiting) after SIGTERM (issue 14). Chains stop at
+// MaxChain hops with one clear error, and a cancelled context ends the
+// walk at the next hop.
+func TestLongChainRefused(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 1500; i++ {
+		fmt.Fprintf(&b, "[profile p%d]\nrole_arn = %s\nsource_profile = p%d\n", i, roleA, i+1)
+	}
+	fmt.Fprintf(&b, "[profile p1500]\naws_access_key_id = AKIAEND0000000000001\naws_secret_access_key = %s\n", secret)
+	r, _ := resolver(t, "", b.String())
+	_, err := r.Profile(context.Background(), "p0")
+	var pe *ProfileError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "longer than 32") {
+		t.Fatalf("1,500 hops = %v, want the chain refused", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.Profile(ctx, "p0"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled walk = %v", err)
 	}
 }
