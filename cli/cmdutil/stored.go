@@ -3,8 +3,12 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/samlgo/samlgo/chain"
+	"github.com/samlgo/samlgo/credcache"
+	"github.com/samlgo/samlgo/creds"
 )
 
 // ChildExitError is the exit of a command samlgo ran for the person
@@ -38,4 +42,41 @@ func (s *SignerSetup) StoredCredentials(ctx context.Context, profile string) (*c
 		return nil, ChainError(err, r.ConfigFile)
 	}
 	return res, nil
+}
+
+// Renewing is the one rule for a long-running consumer of a profile's
+// credentials (exec, exec --server, serve --profile): the profile is
+// resolved now, and resolved again whenever its credentials come within
+// credcache.RefreshBefore of their end (a role is assumed again, keys a
+// login stored are read again). Credentials that still end within that
+// window after being read again are refused, with the command that renews
+// them: a program must not be handed keys that die mid-request. region is
+// the profile's.
+func (s *SignerSetup) Renewing(ctx context.Context, profile string) (get func(context.Context) (creds.Credentials, error), region string, err error) {
+	first, err := s.StoredCredentials(ctx, profile)
+	if err != nil {
+		return nil, "", err
+	}
+	fresh := func(c creds.Credentials) bool {
+		return c.Expiration.IsZero() || c.Expiration.After(s.Now().Add(credcache.RefreshBefore))
+	}
+	var mu sync.Mutex
+	cur := first
+	return func(ctx context.Context) (creds.Credentials, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if fresh(cur.Creds) {
+			return cur.Creds, nil
+		}
+		next, err := s.StoredCredentials(ctx, profile)
+		if err != nil {
+			return creds.Credentials{}, err
+		}
+		if !fresh(next.Creds) {
+			return creds.Credentials{}, FailureError(fmt.Errorf("profile %q expires at %s, within %s", profile, next.Creds.Expiration.UTC().Format(time.RFC3339), credcache.RefreshBefore),
+				"hint: log in again: samlgo login --profile "+profile)
+		}
+		cur = next
+		return cur.Creds, nil
+	}, first.Region, nil
 }

@@ -11,12 +11,10 @@ import (
 	"os"
 	osexec "os/exec"
 	"os/signal"
-	"sync"
 	"syscall"
 
 	"github.com/samlgo/samlgo/child"
 	"github.com/samlgo/samlgo/cli/credentialprocess"
-	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/credserver"
 
@@ -210,25 +208,7 @@ func source(ctx context.Context, opts *Options, profile string) (func(context.Co
 	if opts.Role != "" {
 		return opts.Refreshed(ctx, opts.Account, opts.Role)
 	}
-	first, err := opts.StoredCredentials(ctx, profile)
-	if err != nil {
-		return nil, "", err
-	}
-	var mu sync.Mutex
-	cur := first
-	return func(ctx context.Context) (creds.Credentials, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if exp := cur.Creds.Expiration; exp.IsZero() || exp.After(opts.Now().Add(credcache.RefreshBefore)) {
-			return cur.Creds, nil
-		}
-		next, err := opts.StoredCredentials(ctx, profile)
-		if err != nil {
-			return creds.Credentials{}, err
-		}
-		cur = next
-		return cur.Creds, nil
-	}, first.Region, nil
+	return opts.Renewing(ctx, profile)
 }
 
 // run starts the child on samlgo's own streams, forwards signals until it

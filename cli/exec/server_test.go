@@ -86,7 +86,7 @@ func TestServerRefreshesNearExpiry(t *testing.T) {
 	}
 	// The stored keys change (a new login) and the served ones near their
 	// end (the clock moves on): the next request reads the profile again.
-	if err := os.WriteFile(opts.CredentialsFile, []byte("[dev]\naws_access_key_id = ASIADEV0000000000002\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok2\nx_security_token_expires = 2999-01-01T00:00:00Z\n"), 0o600); err != nil {
+	if err := os.WriteFile(opts.CredentialsFile, []byte("[dev]\naws_access_key_id = ASIADEV0000000000002\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok2\nx_security_token_expires = 3000-01-01T00:00:00Z\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := get(context.Background()); c.AccessKeyID != "ASIADEV0000000000001" {
@@ -95,6 +95,12 @@ func TestServerRefreshesNearExpiry(t *testing.T) {
 	now = time.Date(2998, 12, 31, 23, 58, 0, 0, time.UTC)
 	if c, err := get(context.Background()); err != nil || c.AccessKeyID != "ASIADEV0000000000002" {
 		t.Errorf("near expiry = %v, %v", c.AccessKeyID, err)
+	}
+	// Read again and still ending within 5 minutes: refused, with the
+	// login that renews them (the rule serve --profile had, now shared).
+	now = time.Date(2999, 12, 31, 23, 58, 0, 0, time.UTC)
+	if _, err := get(context.Background()); err == nil || !strings.Contains(err.Error(), "expires at 3000-01-01T00:00:00Z") {
+		t.Errorf("still near expiry after reading again = %v", err)
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 	"github.com/samlgo/samlgo/cli/credentialprocess"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
-	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/credserver"
 )
@@ -133,14 +132,25 @@ func serveRun(ctx context.Context, opts *Options) error {
 // their end.
 func source(ctx context.Context, f *cmdutil.Factory, opts *Options) (func(context.Context) (creds.Credentials, error), error) {
 	if opts.Profile != "" {
-		path, err := awsfiles.CredentialsPath(opts.CredentialsFile)
+		// Any profile the AWS CLI can use, renewed by the one rule.
+		setup := cmdutil.NewSignerSetup(f)
+		setup.Now = opts.Now
+		if opts.CredentialsFile != "" {
+			path, err := awsfiles.CredentialsPath(opts.CredentialsFile)
+			if err != nil {
+				return nil, err
+			}
+			setup.CredentialsFile = path
+		}
+		get, _, err := setup.Renewing(ctx, opts.Profile)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := storedProfile(path, opts.Profile, opts.Now()); err != nil {
+		// Refuse at once what would be refused at the first request.
+		if _, err := get(ctx); err != nil {
 			return nil, err
 		}
-		return func(context.Context) (creds.Credentials, error) { return storedProfile(path, opts.Profile, opts.Now()) }, nil
+		return get, nil
 	}
 	cfg, acct, acctName, err := cmdutil.Account(opts.Config, opts.Account, true)
 	if err != nil {
@@ -159,18 +169,4 @@ func source(ctx context.Context, f *cmdutil.Factory, opts *Options) (func(contex
 		return nil, err
 	}
 	return p.Credentials, nil
-}
-
-// storedProfile reads a profile's credentials, refusing ones that expire
-// within credcache.RefreshBefore: a program must not be handed keys that
-// die mid-request.
-func storedProfile(path, profile string, now time.Time) (creds.Credentials, error) {
-	c, err := awsfiles.ReadCredentials(path, profile)
-	if err != nil {
-		return creds.Credentials{}, err
-	}
-	if !c.Expiration.IsZero() && !c.Expiration.After(now.Add(credcache.RefreshBefore)) {
-		return creds.Credentials{}, fmt.Errorf("profile %q expires at %s; log in again: samlgo login --profile %s", profile, c.Expiration.UTC().Format(time.RFC3339), profile)
-	}
-	return c, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,8 +69,14 @@ func TestServeAnswersWithTokenAndStops(t *testing.T) {
 	}
 }
 
+// TestStoredProfileSource: serve --profile reads the profile through the
+// one resolver and the one renewal rule (cmdutil.Renewing), and refuses
+// credentials that end within 5 minutes.
 func TestStoredProfileSource(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "credentials")
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(home, "config"))
+	path := filepath.Join(home, "credentials")
 	good := fakests.Credentials("ASIASTORED0000000001", time.Now().Add(time.Hour))
 	old := fakests.Credentials("ASIASTORED0000000002", time.Now().Add(2*time.Minute))
 	for _, p := range []struct {
@@ -82,13 +87,21 @@ func TestStoredProfileSource(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if c, err := storedProfile(path, "good", time.Now()); err != nil || c.AccessKeyID != good.AccessKeyID {
+	ios, _, _, _ := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Log: cmdutil.Discard(), Getenv: func(string) string { return "" }}
+	o := &Options{IO: ios, Now: time.Now, Log: cmdutil.Discard(), CredentialsFile: path, Profile: "good"}
+	get, err := source(context.Background(), f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := get(context.Background()); err != nil || c.AccessKeyID != good.AccessKeyID {
 		t.Errorf("good = %v, %v", c, err)
 	}
-	if _, err := storedProfile(path, "old", time.Now()); err == nil || !strings.Contains(err.Error(), "log in again: samlgo login --profile old") {
-		t.Errorf("old = %v", err)
+	o.Profile = "old"
+	_, err = source(context.Background(), f, o)
+	if _, hints := cmdutil.Classify(err); err == nil || len(hints) == 0 || !strings.Contains(hints[0], "log in again: samlgo login --profile old") {
+		t.Errorf("old = %v %v", err, hints)
 	}
-	_ = os.Remove(path)
 }
 
 func TestUsage(t *testing.T) {

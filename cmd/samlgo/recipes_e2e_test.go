@@ -147,10 +147,18 @@ func TestAssumeRoleMFAChainAndAWSCLI(t *testing.T) {
 		t.Errorf("config:\n%s", readFile(t, w.config))
 	}
 	// The MFA session is cached, private, and spares the next run a code.
+	// (Each session file has its lock file beside it: samlgo's own
+	// directory.)
 	dir := filepath.Join(w.home, ".cache", "samlgo", "mfa")
-	entries, err := os.ReadDir(dir)
+	all, err := os.ReadDir(dir)
+	var entries []os.DirEntry
+	for _, e := range all {
+		if strings.HasSuffix(e.Name(), ".json") {
+			entries = append(entries, e)
+		}
+	}
 	if err != nil || len(entries) != 1 {
-		t.Fatalf("MFA cache %v, %v", entries, err)
+		t.Fatalf("MFA cache %v, %v", all, err)
 	}
 	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {
 		t.Errorf("cache dir mode %v", st.Mode().Perm())
