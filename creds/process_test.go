@@ -57,7 +57,10 @@ func FuzzParseProcessOutput(f *testing.F) {
 			}
 			return
 		}
-		if c.ValidateLongTerm() != nil || strings.ContainsAny(c.AccessKeyID+c.SecretAccessKey+c.SessionToken, "\n\r \"'") {
+		// Accepted values are taken as the AWS CLI takes them (spaces and
+		// quotes included: they reach a shell only quoted), but never with a
+		// control character that could split a line.
+		if c.ValidateLongTerm() != nil || strings.ContainsFunc(c.AccessKeyID+c.SecretAccessKey+c.SessionToken, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 			t.Fatalf("accepted %v", c)
 		}
 	})
