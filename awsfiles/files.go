@@ -15,6 +15,7 @@ import (
 
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/filelock"
+	"github.com/samlgo/samlgo/input"
 	"github.com/samlgo/samlgo/private"
 )
 
@@ -196,23 +197,8 @@ func target(path string) (real string, exists bool, err error) {
 	return real, true, nil
 }
 
-func describe(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeSymlink != 0:
-		return "a symlink"
-	}
-	return "not a regular file"
-}
+// describe names the kind of file a mode is, for messages.
+func describe(m fs.FileMode) string { return input.Describe(m) }
 
 func unwrapPath(err error) error {
 	var pe *fs.PathError

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -37,31 +35,7 @@ func TestCancelEndsGrandchildHoldingStdout(t *testing.T) {
 		t.Fatal("Output still waiting 5 s after cancel")
 	}
 	t.Logf("ended %v after start", time.Since(start).Round(time.Millisecond))
-	if pids := sleepers("31.25", "31.5"); len(pids) > 0 {
+	if pids := testenv.LiveProcesses([]string{"sleep", "31.25"}, []string{"sleep", "31.5"}); len(pids) > 0 {
 		t.Errorf("processes left running: %v", pids)
 	}
-}
-
-// sleepers lists processes whose argv is "sleep" with one of args.
-func sleepers(args ...string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err != nil {
-			continue
-		}
-		for _, a := range args {
-			if strings.TrimRight(string(b), "\x00") == "sleep\x00"+a {
-				if st, _ := os.ReadFile("/proc/" + e.Name() + "/stat"); !strings.Contains(string(st), ") Z") {
-					pids = append(pids, pid)
-				}
-			}
-		}
-	}
-	return pids
 }

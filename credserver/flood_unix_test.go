@@ -48,22 +48,7 @@ func floodConns(t *testing.T) int {
 // answered in the middle of the flood.
 func TestFloodOfSilentConnections(t *testing.T) {
 	n := floodConns(t)
-	token, _ := NewToken()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- (&Server{Token: token, Credentials: func(context.Context) (creds.Credentials, error) { return issued, nil }}).Serve(ctx, ln)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	addr := ln.Addr().String()
-
+	token, addr := serveIssued(t)
 	conns := make([]net.Conn, 0, n)
 	defer func() {
 		for _, c := range conns {
@@ -99,21 +84,8 @@ func TestFloodOfSilentConnections(t *testing.T) {
 // TestNoTokenClosesConnection: a request without the token is answered and
 // its connection closed, so it cannot stay for keep-alive (issue 14).
 func TestNoTokenClosesConnection(t *testing.T) {
-	token, _ := NewToken()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- (&Server{Token: token, Credentials: func(context.Context) (creds.Credentials, error) { return issued, nil }}).Serve(ctx, ln)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	_, addr := serveIssued(t)
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,4 +106,24 @@ func TestNoTokenClosesConnection(t *testing.T) {
 	if _, err := br.ReadByte(); err != io.EOF {
 		t.Fatalf("after the answer the connection gave %v, want EOF (closed)", err)
 	}
+}
+
+// serveIssued runs Serve on a loopback port until the test ends, answering
+// issued; it returns the token and the address.
+func serveIssued(t *testing.T) (token, addr string) {
+	token, _ = NewToken()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- (&Server{Token: token, Credentials: func(context.Context) (creds.Credentials, error) { return issued, nil }}).Serve(ctx, ln)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return token, ln.Addr().String()
 }

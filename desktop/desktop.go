@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/child"
+	"github.com/samlgo/samlgo/private"
 )
 
 // openerGrace is how long Open waits for the opener to report a failure;
@@ -145,7 +146,7 @@ func removeStale(dir string, now time.Time) {
 			continue
 		}
 		info, err := e.Info()
-		if err != nil || now.Sub(info.ModTime()) < staleAfter || !ownedByMe(info) {
+		if err != nil || now.Sub(info.ModTime()) < staleAfter || !private.OwnedByMe(info) {
 			continue
 		}
 		_ = os.RemoveAll(filepath.Join(dir, e.Name()))

@@ -8,8 +8,8 @@ import (
 	"syscall"
 )
 
-// ownedByMe reports whether this (effective) user owns the file.
-func ownedByMe(st fs.FileInfo) bool {
+// OwnedByMe reports whether this (effective) user owns the file.
+func OwnedByMe(st fs.FileInfo) bool {
 	s, ok := st.Sys().(*syscall.Stat_t)
 	return ok && int(s.Uid) == os.Geteuid()
 }

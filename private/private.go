@@ -115,7 +115,7 @@ func ReadOwn(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if !ownedByMe(st) || !privateMode(st.Mode()) {
+	if !OwnedByMe(st) || !privateMode(st.Mode()) {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: ErrNotPrivate}
 	}
 	if st.Size() > limit {

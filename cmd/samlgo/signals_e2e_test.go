@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -141,7 +140,7 @@ func TestSignalEndsCredentialProcessGrandchild(t *testing.T) {
 			if code := endsWith(t, cmd, syscall.SIGTERM); code != 143 {
 				t.Errorf("exit %d, want 143; stderr %q", code, stderr)
 			}
-			if left := leftSleepers("33.25", "33.5"); len(left) > 0 {
+			if left := testenv.LiveProcesses([]string{"sleep", "33.25"}, []string{"sleep", "33.5"}); len(left) > 0 {
 				t.Errorf("left running: %v", left)
 				for _, pid := range left {
 					_ = syscall.Kill(pid, syscall.SIGKILL)
@@ -149,26 +148,6 @@ func TestSignalEndsCredentialProcessGrandchild(t *testing.T) {
 			}
 		})
 	}
-}
-
-// leftSleepers lists live processes whose argv is "sleep" and one of args.
-func leftSleepers(args ...string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		st, _ := os.ReadFile("/proc/" + e.Name() + "/stat")
-		for _, a := range args {
-			if string(b) == "sleep\x00"+a+"\x00" && !strings.Contains(string(st), ") Z") {
-				pids = append(pids, pid)
-			}
-		}
-	}
-	return pids
 }
 
 // TestSignalEndsEveryStdinRead: web-identity --token-file - and

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +101,32 @@ func Pause(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	case <-ctx.Done():
 	}
+}
+
+// LiveProcesses lists the running processes (zombies left out) whose
+// argv is exactly one of argvs, each given as its words: a test checks
+// with it that nothing it made samlgo start is left running. It reads
+// /proc, so it finds nothing where there is none.
+func LiveProcesses(argvs ...[]string) []int {
+	want := map[string]bool{}
+	for _, a := range argvs {
+		want[strings.Join(a, "\x00")+"\x00"] = true
+	}
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil || !want[string(b)] {
+			continue
+		}
+		if st, _ := os.ReadFile("/proc/" + e.Name() + "/stat"); strings.Contains(string(st), ") Z") {
+			continue
+		}
+		pids = append(pids, pid)
+	}
+	return pids
 }
