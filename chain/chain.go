@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/input"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -210,6 +212,9 @@ func (r *Resolver) resolve(ctx context.Context, name string, path []string, last
 		return r.static(ctx, p)
 	}
 	srcName := p.cfg["source_profile"]
+	if file := p.cfg["web_identity_token_file"]; file != "" && srcName == "" {
+		return r.webIdentity(ctx, p, file)
+	}
 	if srcName == "" {
 		if p.cfg["credential_source"] != "" {
 			return nil, &ProfileError{name, "uses credential_source, which samlgo does not support; use source_profile"}
@@ -289,6 +294,63 @@ func (r *Resolver) checked(name string, res *Resolved) (*Resolved, error) {
 		res.Kind = Session
 	}
 	return res, nil
+}
+
+// webIdentityAssumer is the STS call of a web identity profile; the
+// clients NewSTS makes have it (sts.Client).
+type webIdentityAssumer interface {
+	AssumeRoleWithWebIdentity(ctx context.Context, r sts.WebIdentityRequest) (*sts.Result, error)
+}
+
+// webIdentity assumes p's role with the token in its
+// web_identity_token_file (AssumeRoleWithWebIdentity, unsigned), as the
+// AWS CLI does for such a profile. The file is read again at every
+// resolve: the platform that writes it (EKS, a CI runner) renews it.
+func (r *Resolver) webIdentity(ctx context.Context, p *profile, file string) (*Resolved, error) {
+	b, _, err := input.ReadFile(ctx, file, input.FollowSymlink, sts.MaxWebIdentityToken+1024)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &ProfileError{p.name, fmt.Sprintf("has web_identity_token_file %q, which cannot be read: %v", file, err)}
+	}
+	token := strings.TrimSpace(string(b))
+	if err := sts.CheckWebIdentityToken(token, true); err != nil {
+		return nil, &ProfileError{p.name, fmt.Sprintf("has web_identity_token_file %q: %v", file, err)}
+	}
+	region := cmpOr(p.cfg["region"], r.DefaultRegion, "us-east-1")
+	client, err := r.NewSTS(ctx, sts.Options{Region: region, Profile: p.name})
+	if err != nil {
+		return nil, err
+	}
+	wi, ok := client.(webIdentityAssumer)
+	if !ok {
+		return nil, &ProfileError{p.name, "has web_identity_token_file, which this command cannot use"}
+	}
+	req := sts.WebIdentityRequest{RoleARN: p.cfg["role_arn"], Token: token, Duration: sts.DefaultDuration,
+		RoleSessionName: cmpOr(p.cfg["role_session_name"], "samlgo-"+strconv.FormatInt(r.now().Unix(), 10))}
+	if err := sts.CheckSessionName(req.RoleSessionName); err != nil {
+		return nil, &ProfileError{p.name, "has " + err.Error()}
+	}
+	if v := p.cfg["duration_seconds"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 900 || n > 43200 {
+			return nil, &ProfileError{p.name, fmt.Sprintf("has duration_seconds %q; AWS takes 900 to 43200", v)}
+		}
+		req.Duration = time.Duration(n) * time.Second
+	}
+	res, err := wi.AssumeRoleWithWebIdentity(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("profile %q: %w", p.name, err)
+	}
+	if err := res.Credentials.ValidateAt(r.now(), creds.MaxAhead); err != nil {
+		return nil, fmt.Errorf("profile %q: %w", p.name, err)
+	}
+	return &Resolved{Profile: p.name, Creds: res.Credentials, Kind: RoleSession, Region: p.cfg["region"], RoleARN: res.AssumedRoleARN, Duration: res.Duration}, nil
 }
 
 // hop assumes p's role with src.

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -221,5 +222,32 @@ func TestLongChainRefused(t *testing.T) {
 	cancel()
 	if _, err := r.Profile(ctx, "p0"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled walk = %v", err)
+	}
+}
+
+// TestWebIdentityProfile: a profile with role_arn and
+// web_identity_token_file, which the AWS CLI uses (EKS, CI runners), was
+// "not found in credentials" for env, exec, whoami and console (issue 14).
+// The token is read from the file at each resolve.
+func TestWebIdentityProfile(t *testing.T) {
+	dir := t.TempDir()
+	token := filepath.Join(dir, "token")
+	jwt := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256"}`)) + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"ci"}`)) + ".c2ln"
+	if err := os.WriteFile(token, []byte(jwt+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, fake := resolver(t, "", "[profile wi]\nrole_arn = "+roleA+"\nweb_identity_token_file = "+token+"\nregion = eu-central-1\n")
+	fake.ExpectWebIdentity(roleA, fakests.Result(roleA, "ASIAWEBID00000000001", time.Hour), nil)
+	res, err := r.Profile(context.Background(), "wi")
+	if err != nil || res.Creds.AccessKeyID != "ASIAWEBID00000000001" || res.Kind != RoleSession {
+		t.Fatalf("res %+v, %v", res, err)
+	}
+	if c := fake.Calls[0].WebIdentity; c.Token != jwt || !strings.HasPrefix(c.RoleSessionName, "samlgo-") || fake.Regions[0] != "eu-central-1" {
+		t.Errorf("call %+v in %v", c, fake.Regions)
+	}
+	os.Remove(token)
+	var pe *ProfileError
+	if _, err := r.Profile(context.Background(), "wi"); !errors.As(err, &pe) || !strings.Contains(err.Error(), "web_identity_token_file") {
+		t.Errorf("missing token file = %v", err)
 	}
 }

@@ -658,3 +658,25 @@ func TestRecipesBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestWebIdentityProfileInEveryCommand: a profile with role_arn and
+// web_identity_token_file, which the AWS CLI uses, is resolved by env,
+// whoami and exec through the one resolver, against the STS emulator
+// (issue 14). (The AWS CLI's own web identity provider does not follow
+// AWS_ENDPOINT_URL_STS here, so it cannot be pointed at the emulator.)
+func TestWebIdentityProfileInEveryCommand(t *testing.T) {
+	w := newWorld(t)
+	ciRole := "arn:aws:iam::" + acctA + ":role/CIProfile"
+	w.emu.AddRole(stsemu.Role{ARN: ciRole, OIDCIssuer: "https://token.actions.example.test"})
+	tok := w.write("token", testJWT("https://token.actions.example.test", time.Now().Add(10*time.Minute))+"\n")
+	w.write(".aws/config", "[profile wi]\nrole_arn = "+ciRole+"\nweb_identity_token_file = "+tok+"\nrole_session_name = wi-run\nregion = us-east-1\n")
+	if r := w.runDetached("", nil, "env", "--profile", "wi"); r.code != 0 || !strings.Contains(r.stdout, "export AWS_SESSION_TOKEN=") {
+		t.Errorf("env: exit %d %q", r.code, r.stderr)
+	}
+	if r := w.runDetached("", nil, "whoami", "--profile", "wi"); r.code != 0 || !strings.Contains(r.stdout, "assumed-role/CIProfile/wi-run") {
+		t.Errorf("whoami: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := w.runDetached("", nil, "exec", "--profile", "wi", "--", "sh", "-c", `test -n "$AWS_SESSION_TOKEN"`); r.code != 0 {
+		t.Errorf("exec: exit %d %q", r.code, r.stderr)
+	}
+}
