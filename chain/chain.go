@@ -69,6 +69,9 @@ const MaxChain = 32
 
 // Resolver resolves profiles from the shared files.
 type Resolver struct {
+	// SSO gets an IAM Identity Center profile's role credentials
+	// (sso.ProfileCredentials); nil refuses such profiles.
+	SSO                         func(ctx context.Context, profile string) (creds.Credentials, error)
 	CredentialsFile, ConfigFile string
 	// NewSTS makes the STS client for a region, with the endpoint
 	// settings of profile.
@@ -279,7 +282,18 @@ func (r *Resolver) static(ctx context.Context, p *profile) (*Resolved, error) {
 		res.Creds = c
 		return r.checked(p.name, res)
 	}
-	return nil, &ProfileError{p.name, "has no credentials (no keys, credential_process or role_arn)"}
+	if p.cfg["sso_session"] != "" || p.cfg["sso_start_url"] != "" {
+		if r.SSO == nil {
+			return nil, &ProfileError{p.name, "is an IAM Identity Center profile, which this command cannot use"}
+		}
+		c, err := r.SSO(ctx, p.name)
+		if err != nil {
+			return nil, fmt.Errorf("profile %q: %w", p.name, err)
+		}
+		res.Creds = c
+		return r.checked(p.name, res)
+	}
+	return nil, &ProfileError{p.name, "has no credentials (no keys, credential_process, role_arn or sso_session)"}
 }
 
 func (r *Resolver) checked(name string, res *Resolved) (*Resolved, error) {

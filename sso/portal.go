@@ -211,3 +211,38 @@ func loadConfig(ctx context.Context, o ClientOptions, opts []func(*awsconfig.Loa
 	}
 	return cfg, nil
 }
+
+// ProfileCredentials gets the role credentials of an SSO profile in the
+// config file at configPath (sso_session, or the legacy sso_start_url
+// keys), as the AWS CLI does for such a profile: the cached token (renewed
+// with its refresh token when needed), then GetRoleCredentials, retried
+// once with a refreshed token after a 401. Without a usable token it
+// fails with ErrLoginRequired.
+func ProfileCredentials(ctx context.Context, configPath, name string, now time.Time) (creds.Credentials, error) {
+	p, ok, err := LoadProfile(configPath, name)
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	if !ok {
+		return creds.Credentials{}, fmt.Errorf("profile %q has no sso keys", name)
+	}
+	cache, err := DefaultCache()
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	c, err := NewClients(ctx, ClientOptions{Region: p.Session.Region, Profile: name})
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	a := &Authorizer{OIDC: c.OIDC, Cache: cache, Session: p.Session}
+	tok, err := a.Token(ctx)
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	var cr creds.Credentials
+	err = a.WithToken(ctx, &tok, func(access string) (err error) {
+		cr, err = RoleCredentials(ctx, c.Portal, now, access, p.AccountID, p.RoleName)
+		return err
+	})
+	return cr, err
+}

@@ -129,6 +129,23 @@ func (a *Authorizer) Refused(ctx context.Context, used *Token) (*Token, error) {
 	return a.refresh(ctx, used.AccessToken, true)
 }
 
+// WithToken calls the portal with tok's access token. When the portal
+// refuses it (401, ErrLoginRequired), Refused gets a token to try again
+// with (refreshed, or the one another program stored meanwhile), which
+// replaces *tok, and the call is made once more.
+func (a *Authorizer) WithToken(ctx context.Context, tok **Token, call func(accessToken string) error) error {
+	err := call((*tok).AccessToken)
+	if !errors.Is(err, ErrLoginRequired) {
+		return err
+	}
+	nt, rerr := a.Refused(ctx, *tok)
+	if rerr != nil {
+		return rerr
+	}
+	*tok = nt
+	return call(nt.AccessToken)
+}
+
 // cached reads the session's token from the cache.
 func (a *Authorizer) cached() (*Token, error) {
 	t, err := a.Cache.LoadToken(a.Session)

@@ -16,6 +16,7 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/sso"
 )
 
 // RegisterOutputTo adds the output flags with --to-profile in place of
@@ -90,6 +91,8 @@ func ChainError(err error, configFile string) error {
 		return UsageError(err)
 	case errors.Is(err, chain.ErrNoMFA):
 		return UsageError(err, "hint: pass --mfa-code with the device's current code")
+	case errors.Is(err, sso.ErrLoginRequired):
+		return FailureError(err, "hint: sign in to IAM Identity Center first: samlgo sso login (with the profile's --session)")
 	}
 	return err
 }

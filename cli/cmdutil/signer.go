@@ -8,6 +8,8 @@ import (
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/sso"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -45,6 +47,9 @@ func (s *SignerSetup) Resolver() (*chain.Resolver, error) {
 	r.DefaultRegion = First(s.Getenv("AWS_REGION"), s.Getenv("AWS_DEFAULT_REGION"))
 	r.MFACode = MFACode(s.IO, s.Prompter, s.AskTTY, s.MFACode, s.MFAFlag)
 	r.Notify = func(msg string) { fmt.Fprintf(s.IO.ErrOut, "samlgo: %s\n", msg) }
+	r.SSO = func(ctx context.Context, profile string) (creds.Credentials, error) {
+		return sso.ProfileCredentials(ctx, r.ConfigFile, profile, s.Now())
+	}
 	if s.Cache != nil {
 		c, err := s.Cache()
 		if err != nil {

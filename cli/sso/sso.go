@@ -189,19 +189,8 @@ func token(ctx context.Context, a *sso.Authorizer) (*sso.Token, error) {
 	return a.Token(ctx)
 }
 
-// withToken calls the portal with tok's access token. When the portal
-// refuses it (401), the authorizer refreshes it (or takes the one another
-// program stored meanwhile, or drops it: sso.Authorizer.Refused) and the
-// call is made once more with the new token, which replaces *tok.
+// withToken is Authorizer.WithToken: the portal call, retried once with
+// a refreshed token after a 401.
 func withToken(ctx context.Context, a *sso.Authorizer, tok **sso.Token, call func(accessToken string) error) error {
-	err := call((*tok).AccessToken)
-	if !errors.Is(err, sso.ErrLoginRequired) {
-		return err
-	}
-	nt, rerr := a.Refused(ctx, *tok)
-	if rerr != nil {
-		return rerr
-	}
-	*tok = nt
-	return call(nt.AccessToken)
+	return a.WithToken(ctx, tok, call)
 }

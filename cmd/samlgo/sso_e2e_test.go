@@ -409,3 +409,32 @@ func BenchmarkAWSCLISSOGetRoleCredentials(b *testing.B) {
 		}
 	}
 }
+
+// TestSSOProfileInEveryCommand: env and exec read only stored keys and
+// role_arn chains, so an sso_session profile, which the AWS CLI uses, was
+// refused (issue 14). They now resolve it through the one resolver: the
+// cached token, then GetRoleCredentials on the portal emulator.
+func TestSSOProfileInEveryCommand(t *testing.T) {
+	w, e := ssoWorld(t)
+	e.AutoApprove = true
+	if r := w.run("", "sso", "login", "--session", "my-sso", "--start-url", ssoStart, "--sso-region", "eu-west-1", "--write-config", "--use-device-code", "--no-browser"); r.code != 0 {
+		t.Fatalf("login: %+v", r)
+	}
+	cfg := readFile(t, w.config) + "[profile ro]\nsso_session = my-sso\nsso_account_id = " + acctA + "\nsso_role_name = ReadOnly\nregion = eu-west-1\n"
+	w.write(".aws/config", cfg)
+	before := e.Calls()["GetRoleCredentials"]
+	if r := w.run("", "env", "--profile", "ro"); r.code != 0 || !strings.Contains(r.stdout, "export AWS_SESSION_TOKEN=") {
+		t.Fatalf("env: %+v", r)
+	}
+	if r := w.run("", "exec", "--profile", "ro", "--", "sh", "-c", `test -n "$AWS_SESSION_TOKEN"`); r.code != 0 {
+		t.Fatalf("exec: %+v", r)
+	}
+	if n := e.Calls()["GetRoleCredentials"] - before; n != 2 {
+		t.Errorf("%d GetRoleCredentials calls, want 2", n)
+	}
+	// Without a token: the sign-in to run.
+	os.Remove(w.cache().TokenPath(ssoSession))
+	if r := w.run("", "env", "--profile", "ro"); r.code != 1 || !strings.Contains(r.stderr, "samlgo sso login") {
+		t.Errorf("no token: %+v", r)
+	}
+}
