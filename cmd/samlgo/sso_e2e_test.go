@@ -438,3 +438,45 @@ func TestSSOProfileInEveryCommand(t *testing.T) {
 		t.Errorf("no token: %+v", r)
 	}
 }
+
+// TestSSOConcurrentRefreshOneRotation: six concurrent `sso creds` with an
+// expired access token gave one success and five "refresh was refused:
+// log in", since each refreshed with the refresh token the first had
+// already rotated (issue 14). Now one process refreshes under the lock
+// and the others read its token: all succeed, with one refresh.
+func TestSSOConcurrentRefreshOneRotation(t *testing.T) {
+	w, e := ssoWorld(t)
+	e.AutoApprove = true
+	if r := w.run("", "sso", "login", "--start-url", ssoStart, "--sso-region", "eu-west-1", "--session", "my-sso", "--write-config", "--use-device-code", "--no-browser"); r.code != 0 {
+		t.Fatalf("login: %+v", r)
+	}
+	old, _ := w.cache().LoadToken(ssoSession)
+	old.ExpiresAt = time.Now().Add(5 * time.Minute) // inside the 15-minute window: due for a refresh
+	if err := w.cache().SaveToken(context.Background(), ssoSession, old); err != nil {
+		t.Fatal(err)
+	}
+	before := e.Calls()["CreateToken"]
+	var wg sync.WaitGroup
+	outs := make([]result, 6)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(samlgoBin, "sso", "creds", "--session", "my-sso", "--account", acctB, "--role", "Developer", "--format", "json")
+			cmd.Env = w.env()
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			_ = cmd.Run()
+			outs[i] = result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+		}()
+	}
+	wg.Wait()
+	for i, r := range outs {
+		if r.code != 0 || !strings.Contains(r.stdout, `"AccessKeyId"`) {
+			t.Errorf("process %d: %+v", i, r)
+		}
+	}
+	if n := e.Calls()["CreateToken"] - before; n != 1 {
+		t.Errorf("%d refreshes for six processes, want 1", n)
+	}
+}
