@@ -688,3 +688,27 @@ func chromeUnder(dir string) []string {
 	}
 	return out
 }
+
+// TestLoginRefusesImpossibleExpiration: STS answers expiring in 2020,
+// 1970 and 9999 were written with exit 0 ("expires … in -60729h59m";
+// issue 14). Through the binary and the STS emulator, each is now refused
+// with one line naming the expiry, and nothing is written.
+func TestLoginRefusesImpossibleExpiration(t *testing.T) {
+	for _, at := range []time.Time{
+		time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, 0),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		t.Run(at.Format("2006"), func(t *testing.T) {
+			w := newWorld(t)
+			w.emu.AnswerExpiration = at
+			r := w.run("", "login", "--saml-file", w.samlFile(pair(adminA, provA)), "--profile", "prod")
+			if r.code != 1 || !strings.Contains(r.stderr, at.UTC().Format(time.RFC3339)) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
+				t.Errorf("exit %d, stderr %q; want exit 1 naming the expiry", r.code, r.stderr)
+			}
+			if _, err := os.Stat(w.creds); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("credentials file written: %v", err)
+			}
+		})
+	}
+}

@@ -308,7 +308,7 @@ func (e *Emulator) issueSession(s session, d time.Duration) Credentials {
 	e.mu.Lock()
 	e.issued[key] = s
 	e.mu.Unlock()
-	return Credentials{key, s.secret, s.token, s.expires.Format(time.RFC3339)}
+	return Credentials{key, s.secret, s.token, e.answerExpiration(s.expires)}
 }
 
 // GetFederationTokenResponse is the STS reply (STS API Reference,

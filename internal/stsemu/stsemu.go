@@ -38,6 +38,10 @@ type Call struct {
 type Emulator struct {
 	// Now is the emulator's clock.
 	Now func() time.Time
+	// AnswerExpiration, when set, is the expiry every answer states
+	// (1970, 2020, 9999…), whatever the session really lasts: a hostile
+	// or broken endpoint, for tests. Set it before Start.
+	AnswerExpiration time.Time
 
 	mu          sync.Mutex
 	more        moreState
@@ -300,8 +304,17 @@ func (e *Emulator) issue(partition, account, roleName, sessionName string, d tim
 	e.mu.Lock()
 	e.issued[key] = s
 	e.mu.Unlock()
-	return Credentials{key, s.secret, s.token, s.expires.Format(time.RFC3339)},
+	return Credentials{key, s.secret, s.token, e.answerExpiration(s.expires)},
 		AssumedRoleUser{AssumedRoleID: s.userID, Arn: s.arn}
+}
+
+// answerExpiration is the Expiration an answer states for a session
+// that expires at t.
+func (e *Emulator) answerExpiration(t time.Time) string {
+	if !e.AnswerExpiration.IsZero() {
+		t = e.AnswerExpiration
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // durationParam reads DurationSeconds with STS's documented constraints.
