@@ -431,6 +431,9 @@ func (c *Cache) lock(ctx context.Context, p string) (func(), error) {
 	return unlock, nil
 }
 
+// mkdirPrivate makes the AWS CLI's cache directory 0700. Unlike
+// private.MkdirAll it follows a symlink at dir: the directory is the AWS
+// CLI's, and people keep ~/.aws/sso/cache behind links.
 func mkdirPrivate(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating the sso cache directory: %w", err)

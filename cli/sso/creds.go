@@ -123,7 +123,7 @@ func credsRun(ctx context.Context, o *CredsOptions) error {
 	switch {
 	case o.All || !sso.ValidAccountID(account):
 		var as []sso.Assignment
-		err := withToken(ctx, a, &tok, func(access string) (err error) {
+		err := a.WithToken(ctx, &tok, func(access string) (err error) {
 			as, err = sso.Assignments(ctx, svc.Portal, access)
 			return err
 		})
@@ -166,7 +166,7 @@ func credsRun(ctx context.Context, o *CredsOptions) error {
 	}
 	for i, x := range want {
 		var c creds.Credentials
-		err := withToken(ctx, a, &tok, func(access string) (err error) {
+		err := a.WithToken(ctx, &tok, func(access string) (err error) {
 			c, err = sso.RoleCredentials(ctx, svc.Portal, o.Now(), access, x.AccountID, x.RoleName)
 			return err
 		})

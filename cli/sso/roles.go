@@ -65,7 +65,7 @@ func rolesRun(ctx context.Context, o *RolesOptions) error {
 		return ssoError(err, s)
 	}
 	var as []sso.Assignment
-	err = withToken(ctx, a, &tok, func(access string) (err error) {
+	err = a.WithToken(ctx, &tok, func(access string) (err error) {
 		as, err = sso.Assignments(ctx, svc.Portal, access)
 		return err
 	})

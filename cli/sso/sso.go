@@ -188,9 +188,3 @@ func authorizer(ctx context.Context, d *Deps, s sso.Session, profile string) (*s
 func token(ctx context.Context, a *sso.Authorizer) (*sso.Token, error) {
 	return a.Token(ctx)
 }
-
-// withToken is Authorizer.WithToken: the portal call, retried once with
-// a refreshed token after a 401.
-func withToken(ctx context.Context, a *sso.Authorizer, tok **sso.Token, call func(accessToken string) error) error {
-	return a.WithToken(ctx, tok, call)
-}
