@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
@@ -73,8 +74,9 @@ func (s *SignerSetup) Renewing(ctx context.Context, profile string) (get func(co
 			return creds.Credentials{}, err
 		}
 		if !fresh(next.Creds) {
+			configFile, _ := awsfiles.ConfigPath(s.ConfigFile)
 			return creds.Credentials{}, FailureError(fmt.Errorf("profile %q expires at %s, within %s", profile, next.Creds.Expiration.UTC().Format(time.RFC3339), credcache.RefreshBefore),
-				"hint: log in again: samlgo login --profile "+profile)
+				"hint: log in again: "+RenewCommand(configFile, profile))
 		}
 		cur = next
 		return cur.Creds, nil

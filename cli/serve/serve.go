@@ -134,14 +134,7 @@ func source(ctx context.Context, f *cmdutil.Factory, opts *Options) (func(contex
 	if opts.Profile != "" {
 		// Any profile the AWS CLI can use, renewed by the one rule.
 		setup := cmdutil.NewSignerSetup(f)
-		setup.Now = opts.Now
-		if opts.CredentialsFile != "" {
-			path, err := awsfiles.CredentialsPath(opts.CredentialsFile)
-			if err != nil {
-				return nil, err
-			}
-			setup.CredentialsFile = path
-		}
+		setup.Now, setup.CredentialsFile = opts.Now, opts.CredentialsFile // resolved by the resolver, as everywhere
 		get, _, err := setup.Renewing(ctx, opts.Profile)
 		if err != nil {
 			return nil, err
