@@ -310,6 +310,20 @@ func (r *Resolver) checked(name string, res *Resolved) (*Resolved, error) {
 	return res, nil
 }
 
+// duration is the session length p asks for: its duration_seconds
+// (900 to 43200, as AWS takes it), else sts.DefaultDuration.
+func (p *profile) duration() (time.Duration, error) {
+	v := p.cfg["duration_seconds"]
+	if v == "" {
+		return sts.DefaultDuration, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 900 || n > 43200 {
+		return 0, &ProfileError{p.name, fmt.Sprintf("has duration_seconds %q; AWS takes 900 to 43200", v)}
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
 // webIdentityAssumer is the STS call of a web identity profile; the
 // clients NewSTS makes have it (sts.Client).
 type webIdentityAssumer interface {
@@ -345,17 +359,13 @@ func (r *Resolver) webIdentity(ctx context.Context, p *profile, file string) (*R
 	if !ok {
 		return nil, &ProfileError{p.name, "has web_identity_token_file, which this command cannot use"}
 	}
-	req := sts.WebIdentityRequest{RoleARN: p.cfg["role_arn"], Token: token, Duration: sts.DefaultDuration,
+	req := sts.WebIdentityRequest{RoleARN: p.cfg["role_arn"], Token: token,
 		RoleSessionName: cmpOr(p.cfg["role_session_name"], "samlgo-"+strconv.FormatInt(r.now().Unix(), 10))}
 	if err := sts.CheckSessionName(req.RoleSessionName); err != nil {
 		return nil, &ProfileError{p.name, "has " + err.Error()}
 	}
-	if v := p.cfg["duration_seconds"]; v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 900 || n > 43200 {
-			return nil, &ProfileError{p.name, fmt.Sprintf("has duration_seconds %q; AWS takes 900 to 43200", v)}
-		}
-		req.Duration = time.Duration(n) * time.Second
+	if req.Duration, err = p.duration(); err != nil {
+		return nil, err
 	}
 	res, err := wi.AssumeRoleWithWebIdentity(ctx, req)
 	if err != nil {
@@ -376,16 +386,9 @@ func (r *Resolver) hop(ctx context.Context, p *profile, src *Resolved, o AssumeO
 	}
 	req := sts.AssumeRoleRequest{RoleARN: p.cfg["role_arn"], ExternalID: p.cfg["external_id"], Duration: o.Duration}
 	if req.Duration == 0 {
-		if v := p.cfg["duration_seconds"]; v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 900 || n > 43200 {
-				return nil, &ProfileError{p.name, fmt.Sprintf("has duration_seconds %q; AWS takes 900 to 43200", v)}
-			}
-			req.Duration = time.Duration(n) * time.Second
+		if req.Duration, err = p.duration(); err != nil {
+			return nil, err
 		}
-	}
-	if req.Duration == 0 {
-		req.Duration = sts.DefaultDuration
 	}
 	req.RoleSessionName = cmpOr(o.SessionName, p.cfg["role_session_name"])
 	if req.RoleSessionName != "" {
