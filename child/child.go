@@ -1,6 +1,8 @@
 // Package child starts the programs samlgo runs for the person (a
-// credential_process, the command of exec, Chrome) so that none of them
-// holds samlgo past a cancel or sees samlgo's own secrets.
+// credential_process, Chrome for doctor's probe) so that none of them holds
+// samlgo past a cancel, and gives every program samlgo starts (those, exec's
+// command, Chrome, the desktop opener) an environment without samlgo's own
+// secrets.
 package child
 
 import (
@@ -46,10 +48,10 @@ const WaitDelay = 500 * time.Millisecond
 
 // Command is exec.CommandContext for a program samlgo runs on the person's
 // behalf: its environment is env less SecretVariables, and it runs in a
-// process group of its own (a job of its own on Windows) that is killed
-// whole when ctx ends, so a grandchild holding its stdout (sh -c "sleep
-// 30; echo") cannot keep samlgo waiting. Wait returns within WaitDelay of
-// the kill.
+// process group of its own that is killed whole when ctx ends, so a
+// grandchild holding its stdout (sh -c "sleep 30; echo") cannot keep
+// samlgo waiting (on Windows only the child itself is killed; see
+// group_windows.go). Wait returns within WaitDelay of the kill.
 func Command(ctx context.Context, env []string, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = Environ(env)

@@ -24,8 +24,9 @@ const retry = 20 * time.Millisecond
 // regular file (a symlink, a FIFO, a directory) sits at the lock's path.
 var ErrNotLockFile = errors.New("the lock file is not a regular file")
 
-// Lock takes the exclusive lock on path (created 0600 if missing, its
-// directory 0700), waiting while another process holds it until ctx ends.
+// Lock takes the exclusive lock on path (created 0600 if missing; the
+// caller makes its directory), waiting while another process holds it
+// until ctx ends.
 // A symlink at path is refused and nothing is created through it
 // (O_NOFOLLOW, and a check before for systems without it). unlock releases
 // it; a killed holder's lock is released by the system. waiting, when not

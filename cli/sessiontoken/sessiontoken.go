@@ -62,7 +62,7 @@ func NewCmdSessionToken(f *cmdutil.Factory, runF func(context.Context, *Options)
 		Long: `session-token calls GetSessionToken with an IAM user's long-term keys: those
 of --profile, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else AWS_PROFILE,
 else the default profile (as the AWS CLI chooses). With --mfa-serial the
-session carries MFA (the code from --code, else asked without echo).
+session carries MFA (the code from --mfa-code, else asked without echo).
 
 --duration is 15m to 36h (default 12h, AWS's); over 1h only for IAM users,
 not for the root user. The result goes to --to-profile (default
