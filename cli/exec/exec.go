@@ -114,11 +114,6 @@ the shared files first. --nested runs it anyway.`,
 	return cmd
 }
 
-// forwarded are the signals passed on to the child. SIGINT from a
-// terminal reaches the child's process group too; forwarding it as well
-// is what aws-vault does, and what a kill(1) aimed at samlgo needs.
-var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
-
 func execRun(ctx context.Context, opts *Options) error {
 	if len(opts.Command) == 0 {
 		return cmdutil.UsageErrorf("no command to run; pass it after --: samlgo exec --profile P -- CMD")

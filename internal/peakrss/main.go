@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command peakrss runs a program and prints its peak resident memory in
 // KiB (ru_maxrss of the finished process) on stderr as "peak-kib N",
 // passing its stdout through. Benchmarks start programs through it
