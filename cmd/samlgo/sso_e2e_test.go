@@ -122,9 +122,11 @@ func TestSSODeviceLoginRolesCreds(t *testing.T) {
 	}
 }
 
-// TestSSORefreshAfterExpiry: an access token inside the 15-minute window
-// is replaced with the refresh token, and the rotated one is stored.
-func TestSSORefreshAfterExpiry(t *testing.T) {
+// ssoTokenDueForRefresh signs in to the emulator (device code, approved at
+// once) and moves the cached token inside the 15-minute window, so the
+// next use refreshes it; it returns the token as it was cached.
+func ssoTokenDueForRefresh(t *testing.T) (*world, *ssoemu.Emulator, *sso.Token) {
+	t.Helper()
 	w, e := ssoWorld(t)
 	e.AutoApprove = true
 	if r := w.run("", "sso", "login", "--start-url", ssoStart, "--sso-region", "eu-west-1", "--session", "my-sso", "--write-config", "--use-device-code", "--no-browser"); r.code != 0 {
@@ -135,6 +137,13 @@ func TestSSORefreshAfterExpiry(t *testing.T) {
 	if err := w.cache().SaveToken(context.Background(), ssoSession, old); err != nil {
 		t.Fatal(err)
 	}
+	return w, e, old
+}
+
+// TestSSORefreshAfterExpiry: an access token inside the 15-minute window
+// is replaced with the refresh token, and the rotated one is stored.
+func TestSSORefreshAfterExpiry(t *testing.T) {
+	w, e, old := ssoTokenDueForRefresh(t)
 	if r := w.run("", "sso", "creds", "--session", "my-sso", "--account", acctB, "--role", "Developer", "--format", "json"); r.code != 0 {
 		t.Fatalf("creds: %+v", r)
 	}
@@ -445,16 +454,7 @@ func TestSSOProfileInEveryCommand(t *testing.T) {
 // already rotated (issue 14). Now one process refreshes under the lock
 // and the others read its token: all succeed, with one refresh.
 func TestSSOConcurrentRefreshOneRotation(t *testing.T) {
-	w, e := ssoWorld(t)
-	e.AutoApprove = true
-	if r := w.run("", "sso", "login", "--start-url", ssoStart, "--sso-region", "eu-west-1", "--session", "my-sso", "--write-config", "--use-device-code", "--no-browser"); r.code != 0 {
-		t.Fatalf("login: %+v", r)
-	}
-	old, _ := w.cache().LoadToken(ssoSession)
-	old.ExpiresAt = time.Now().Add(5 * time.Minute) // inside the 15-minute window: due for a refresh
-	if err := w.cache().SaveToken(context.Background(), ssoSession, old); err != nil {
-		t.Fatal(err)
-	}
+	w, e, _ := ssoTokenDueForRefresh(t)
 	before := e.Calls()["CreateToken"]
 	var wg sync.WaitGroup
 	outs := make([]result, 6)
