@@ -131,15 +131,22 @@ func (s *session) autofill(tctx context.Context) {
 			if errors.Is(err, chromedp.ErrTargetDetached) {
 				return
 			}
-			continue // navigating: the page has no context yet
+			s.checkDone(tctx, "") // an error page has no context for detect.js
+			continue              // navigating: the page has no context yet
 		}
 		if st.URL != lastURL {
 			lastURL = st.URL
 			s.touch(tctx)
 			s.log.Debug("page", "url", redactURL(st.URL))
 		}
+		if s.checkDone(tctx, st.URL) {
+			return
+		}
 		s.saw(tctx, st)
-		if s.o.Autofill == nil || !st.Settled {
+		if !st.Settled {
+			continue
+		}
+		if s.pressListed(tctx) || s.o.Autofill == nil {
 			continue
 		}
 		if err := s.fill(tctx, st, filled); err != nil {
@@ -147,6 +154,49 @@ func (s *session) autofill(tctx context.Context) {
 			return
 		}
 	}
+}
+
+// checkDone ends a sign-in that waits for a page (Options.Done) when the
+// page's URL is that page. url is the URL detect.js read; empty asks
+// Chrome for the tab's URL (a page detect.js cannot run on).
+func (s *session) checkDone(tctx context.Context, url string) bool {
+	if s.o.Done == nil {
+		return false
+	}
+	if url == "" {
+		ctx, cancel := context.WithTimeout(tctx, time.Second)
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		cancel()
+		if err != nil {
+			return false
+		}
+		url = loc
+	}
+	if !s.o.Done(url) {
+		return false
+	}
+	s.log.Debug("the sign-in reached its last page", "url", redactURL(url))
+	s.finish(&Result{URL: url, Timings: Timings{Start: s.started}}, nil)
+	return true
+}
+
+// pressListed presses the first control on the page that matches one of
+// Options.Click and was not pressed before, and reports whether it did.
+func (s *session) pressListed(tctx context.Context) bool {
+	if len(s.o.Click) == 0 {
+		return false
+	}
+	sels, _ := json.Marshal(s.o.Click)
+	ctx, cancel := context.WithTimeout(tctx, actionTimeout)
+	defer cancel()
+	pressed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { for (const s of `+string(sels)+`) { const b = document.querySelector(s);
+  if (b && !b.dataset.samlgoClicked) { b.dataset.samlgoClicked = "1"; b.click(); return true } } return false })()`))
+	if err != nil || !pressed {
+		return false
+	}
+	s.log.Debug("pressed a listed control")
+	s.touch(tctx)
+	return true
 }
 
 // username returns the username to type, asking for it once if needed.

@@ -12,9 +12,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Result is the form POST that was bound for AWS; it never left the
-// browser.
+// Result is how a sign-in ended: the form POST that was bound for AWS
+// (it never left the browser), or the page Options.Done accepted.
 type Result struct {
+	// URL is the page Options.Done accepted; empty for a SAML capture.
+	URL string
 	// ACS is the AWS sign-in URL it was addressed to.
 	ACS string
 	// SAMLResponse is the form field as posted (base64).
@@ -82,14 +84,14 @@ func (s *session) intercept(events func(func(fetch.EventRequestPaused, error) bo
 			_, _ = chromedp.CallBrowser(s.bctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
 			continue
 		}
+		s.answerLocally(ev.RequestID)
+		if s.o.Done != nil {
+			continue // not what this sign-in waits for, but it never leaves the browser
+		}
 		var body []byte
 		for _, e := range req.PostDataEntries {
 			body = append(body, e.Bytes...)
 		}
-		_, _ = chromedp.CallBrowser(s.bctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
-			RequestID: ev.RequestID, ResponseCode: 200, Body: []byte(signedInPage),
-			ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/html; charset=utf-8"}, {Name: "Cache-Control", Value: "no-store"}},
-		})
 		form, perr := url.ParseQuery(string(body))
 		switch {
 		case len(body) == 0 && req.HasPostData:
@@ -102,4 +104,12 @@ func (s *session) intercept(events func(func(fetch.EventRequestPaused, error) bo
 		}
 		return
 	}
+}
+
+// answerLocally answers a paused AWS sign-in POST with samlgo's own page.
+func (s *session) answerLocally(id fetch.RequestID) {
+	_, _ = chromedp.CallBrowser(s.bctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+		RequestID: id, ResponseCode: 200, Body: []byte(signedInPage),
+		ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/html; charset=utf-8"}, {Name: "Cache-Control", Value: "no-store"}},
+	})
 }

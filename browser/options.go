@@ -9,8 +9,17 @@ import (
 type Options struct {
 	// ExecPath is the Chrome binary (see Find).
 	ExecPath string
-	// URL is the IdP-initiated sign-on URL.
+	// URL is the first page: the IdP-initiated sign-on URL, or an
+	// authorization page that leads through the IdP's sign-in.
 	URL string
+	// Done, when set, ends the sign-in on the first page whose URL it
+	// accepts (the loopback callback of an OAuth authorization) instead of
+	// a SAMLResponse posted to AWS; Result.URL is that page.
+	Done func(url string) bool
+	// Click are CSS selectors of controls samlgo presses, once each, when
+	// they appear on a page (an approval page's Allow button); the autofill
+	// still answers the IdP's pages.
+	Click []string
 	// ProfileDir is Chrome's user data directory (--user-data-dir), kept
 	// between logins so the IdP remembers the person; see OpenProfile.
 	ProfileDir string

@@ -38,8 +38,8 @@ func (Saved) Recapturable() bool { return false }
 // Close implements Capturer.
 func (Saved) Close() {}
 
-// Browser captures a response from a sign-in in Chrome with the account's
-// saved IdP session.
+// Browser runs sign-ins in Chrome with the account's saved IdP session:
+// the one driver for login, the credential-process refresh and sso login.
 type Browser struct {
 	// Options are the sign-in's settings; ProfileDir is set per capture
 	// from the locked profile, and Autofill.Password from Password.
@@ -93,6 +93,35 @@ func (b *Browser) Close() {
 // reopens a stalled headless sign-in visibly when there is a display.
 // Chrome closes in the background afterwards; Close waits for it.
 func (b *Browser) Capture(ctx context.Context) (*assertion.Response, error) {
+	res, err := b.signIn(ctx, b.Options)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := assertion.Parse([]byte(res.SAMLResponse))
+	if err != nil {
+		return nil, fmt.Errorf("the SAMLResponse the IdP posted to AWS: %w", err)
+	}
+	return resp, nil
+}
+
+// Visit runs the same sign-in from url until a page whose URL done
+// accepts (the loopback callback of an IAM Identity Center
+// authorization), pressing the controls click lists on the way. It
+// returns once Chrome has closed, so the profile keeps the IdP session.
+func (b *Browser) Visit(ctx context.Context, url string, done func(string) bool, click []string) error {
+	o := b.Options
+	o.URL, o.Done, o.Click = url, done, click
+	if _, err := b.signIn(ctx, o); err != nil {
+		return err
+	}
+	b.Close()
+	return nil
+}
+
+// signIn locks the profile and runs one sign-in with o, reopening a
+// stalled headless one visibly when there is a display. Chrome closes in
+// the background afterwards; Close waits for it.
+func (b *Browser) signIn(ctx context.Context, o browser.Options) (*browser.Result, error) {
 	profile, err := browser.OpenProfile(ctx, b.ProfileDir, b.Fresh, b.WaitingForProfile)
 	if err != nil {
 		return nil, err
@@ -104,7 +133,6 @@ func (b *Browser) Capture(ctx context.Context) (*assertion.Response, error) {
 		}
 	}()
 	b.Fresh = false // a re-capture reuses the session just made
-	o := b.Options
 	o.ProfileDir = profile.Dir
 	o.Autofill = b.autofill(o.Headless)
 	ctx, cancel := context.WithTimeout(ctx, b.Timeout)
@@ -135,11 +163,7 @@ func (b *Browser) Capture(ctx context.Context) (*assertion.Response, error) {
 	b.closing = append(b.closing, released)
 	b.timings = res.Timings
 	b.mu.Unlock()
-	resp, err := assertion.Parse([]byte(res.SAMLResponse))
-	if err != nil {
-		return nil, fmt.Errorf("the SAMLResponse the IdP posted to AWS: %w", err)
-	}
-	return resp, nil
+	return res, nil
 }
 
 // autofill is a copy of the configured autofill with the password source

@@ -39,6 +39,12 @@ const CallbackPath = "/oauth/callback"
 // AuthCodeTimeout is how long an authorization-code sign-in may take.
 const AuthCodeTimeout = 10 * time.Minute
 
+// OpenGrace is how long a sign-in that has what it waited for lets the
+// browser samlgo drives close by itself (gracefully: Chrome writes the IdP's
+// cookies to its profile on the way out) before it stops it. ctx's end
+// (Ctrl-C) does not wait for it.
+const OpenGrace = 10 * time.Second
+
 // slowDownStep is what a SlowDownException adds to the polling interval
 // (RFC 8628 §3.5).
 const slowDownStep = 5 * time.Second
@@ -429,8 +435,9 @@ type AuthCode struct {
 	// is built on it): https://oidc.REGION.amazonaws.com or a local one.
 	AuthorizeEndpoint string
 	// Open shows the authorize URL to the person: a browser, or a line on
-	// the terminal. It may block until ctx ends (a browser samlgo drives);
-	// an error other than ctx's ends the sign-in.
+	// the terminal. It may block until ctx ends, or until the browser it
+	// drives reaches the callback (then it has OpenGrace to return); an
+	// error other than ctx's ends the sign-in.
 	Open func(ctx context.Context, authorizeURL string) error
 	// Listen binds the callback server (default 127.0.0.1, a free port).
 	Listen func() (net.Listener, error)
@@ -484,11 +491,27 @@ func (a *Authorizer) LoginAuthCode(ctx context.Context, ac AuthCode) (*Token, er
 	opened := make(chan error, 1)
 	go func() { opened <- ac.Open(openCtx, authorize) }()
 	// Whatever Open started (a browser) has ended before this returns.
+	// After the callback, a browser samlgo drives gets OpenGrace to close
+	// by itself, so its profile keeps the IdP session; otherwise it is
+	// stopped at once.
+	called := false
 	defer func() {
-		stopOpen()
-		if opened != nil {
-			<-opened
+		if opened == nil {
+			stopOpen()
+			return
 		}
+		if called {
+			t := time.NewTimer(OpenGrace)
+			defer t.Stop()
+			select {
+			case <-opened:
+				stopOpen()
+				return
+			case <-t.C:
+			}
+		}
+		stopOpen()
+		<-opened
 	}()
 
 	var res callbackResult
@@ -506,9 +529,9 @@ func (a *Authorizer) LoginAuthCode(ctx context.Context, ac AuthCode) (*Token, er
 			}
 			// the page is open (or printed): wait for the callback
 		case res = <-cb.got:
+			called = true
 		}
 	}
-	stopOpen()
 	if res.err != nil {
 		return nil, res.err
 	}

@@ -34,6 +34,12 @@ type BrowserFlags struct {
 // Register adds the browser flags.
 func (b *BrowserFlags) Register(f *pflag.FlagSet) {
 	f.StringVar(&b.URL, "url", "", "IdP sign-on URL (default: the account's url)")
+	b.RegisterChrome(f)
+}
+
+// RegisterChrome adds the browser flags but --url, for a sign-in whose
+// first page comes from elsewhere (sso login's authorization page).
+func (b *BrowserFlags) RegisterChrome(f *pflag.FlagSet) {
 	f.BoolVar(&b.Headless, "headless", false, "run Chrome without a window")
 	f.BoolVar(&b.NoHeadless, "no-headless", false, "show the Chrome window even if the config says headless")
 	f.StringVar(&b.Browser, "browser", "", "Chrome or Chromium to run (default $SAMLGO_BROWSER, the config, then PATH)")
@@ -47,7 +53,6 @@ func (b *BrowserFlags) Register(f *pflag.FlagSet) {
 // before Chrome starts is checked here. The account's profile lives under
 // the user cache directory.
 func (b *BrowserFlags) Capturer(ctx context.Context, f *Factory, cfg *config.Config, acct config.Account, acctName string) (*flow.Browser, error) {
-	ios := f.IOStreams
 	signOn := First(b.URL, acct.URL)
 	if signOn == "" {
 		return nil, UsageErrorf("no IdP sign-on URL: pass --url, set url in an [accounts.NAME] table of the config, or pass --saml-file")
@@ -59,6 +64,19 @@ func (b *BrowserFlags) Capturer(ctx context.Context, f *Factory, cfg *config.Con
 	if err := CheckSignOnURL(what, signOn); err != nil {
 		return nil, err
 	}
+	fb, err := b.Chrome(ctx, f, cfg, acct, acctName)
+	if err != nil {
+		return nil, err
+	}
+	fb.Options.URL = signOn
+	return fb, nil
+}
+
+// Chrome prepares the sign-in driver for an account (acctName names its
+// saved IdP session; acct may be the zero Account) without a first page:
+// the browser, window or headless, the autofill and its password source.
+func (b *BrowserFlags) Chrome(ctx context.Context, f *Factory, cfg *config.Config, acct config.Account, acctName string) (*flow.Browser, error) {
+	ios := f.IOStreams
 	if b.Headless && b.NoHeadless {
 		return nil, UsageErrorf("--headless and --no-headless contradict each other")
 	}
@@ -109,7 +127,7 @@ func (b *BrowserFlags) Capturer(ctx context.Context, f *Factory, cfg *config.Con
 	f.Log.Debug("browser sign-in", "browser", exe, "headless", headless)
 	return &flow.Browser{
 		Options: browser.Options{
-			ExecPath: exe, URL: signOn, Headless: headless, NoSandbox: os.Geteuid() == 0,
+			ExecPath: exe, Headless: headless, NoSandbox: os.Geteuid() == 0,
 			Status: status, DebugDir: filepath.Join(cache, "samlgo", "debug"), Log: f.Log,
 			Autofill: autofill,
 		},

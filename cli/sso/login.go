@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/awsfiles"
-	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/desktop"
 	"github.com/samlgo/samlgo/sso"
@@ -21,38 +19,41 @@ import (
 // LoginOptions are sso login's flags and dependencies.
 type LoginOptions struct {
 	*Deps
-	// Approve drives samlgo's own Chrome (browser.Approve).
-	Approve func(ctx context.Context, a browser.Approval) error
+	// NewChrome prepares samlgo's Chrome with the saved IdP session of an
+	// account: the same driver, flags and autofill as login
+	// (cmdutil.BrowserFlags.Chrome).
+	NewChrome func(ctx context.Context, account string) (Visitor, error)
 	// OpenSystem opens a URL in the system's browser.
 	OpenSystem func(ctx context.Context, url string) error
-	// FindChrome finds Chrome (browser.Find).
-	FindChrome func(explicit string) (string, error)
-	// ProfileDir is the saved IdP session's Chrome profile for a name.
-	ProfileDir func(name string) (string, error)
 
 	Session       SessionFlags
 	Profile       string
 	UseDeviceCode bool
 	WriteConfig   bool
-	Browser       string
 	NoBrowser     bool
-	Headless      bool
+	Browser       cmdutil.BrowserFlags
 	Account       string
 	AllowSelector []string
+}
+
+// Visitor runs a sign-in in Chrome that ends on a page (flow.Browser).
+type Visitor interface {
+	Visit(ctx context.Context, url string, done func(string) bool, click []string) error
+	Close()
 }
 
 // NewCmdLogin builds sso login; runF replaces loginRun in tests of the
 // flag wiring.
 func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
-	o := &LoginOptions{
-		Approve: browser.Approve, OpenSystem: desktop.Open, FindChrome: browser.Find,
-		ProfileDir: func(name string) (string, error) {
-			cache, err := os.UserCacheDir()
-			if err != nil {
-				return "", fmt.Errorf("finding the cache directory for the browser profile: %w", err)
-			}
-			return browser.ProfileDir(cache, name), nil
-		},
+	o := &LoginOptions{OpenSystem: desktop.Open}
+	o.NewChrome = func(ctx context.Context, account string) (Visitor, error) {
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, err
+		}
+		// The account's browser settings (username, selectors, browser,
+		// headless) when samlgo's config has it; else only its name.
+		return o.Browser.Chrome(ctx, f, cfg, cfg.Accounts[account], account)
 	}
 	cmd := &cobra.Command{
 		Use:   "login",
@@ -64,9 +65,14 @@ With a session (--session, an [sso-session NAME] in ~/.aws/config) the
 sign-in is the authorization-code grant with PKCE, as the AWS CLI does
 since 2.22: samlgo opens the authorization page in its own Chrome, with the
 saved IdP session of the account (--account, default the session name),
-headless when there is no display or with --headless; --browser system
-uses the system's browser, --no-browser only prints the URL. A callback on
-127.0.0.1 receives the code; the sign-in ends after 10 minutes.
+headless when there is no display or with --headless. The IdP's sign-in
+pages on the way are filled as login fills them: --username (or the
+account's username in samlgo's config), the password from --password-stdin,
+SAMLGO_PASSWORD or a prompt, one-time codes on the terminal; a headless
+sign-in that stalls reopens in a window when there is a display.
+--browser system uses the system's browser, --no-browser only prints the
+URL. A callback on 127.0.0.1 receives the code; the sign-in ends after
+--timeout (10 minutes).
 
 --use-device-code (and a legacy --start-url without --session) uses the
 device authorization instead: the code to enter is shown on stderr.`,
@@ -88,9 +94,11 @@ device authorization instead: the code to enter is shown on stderr.`,
 	fl.StringVar(&o.Profile, "profile", "", "take the session from this profile's sso_session (or legacy sso_start_url) in ~/.aws/config")
 	fl.BoolVar(&o.UseDeviceCode, "use-device-code", false, "sign in with a device code instead of the authorization code with PKCE")
 	fl.BoolVar(&o.WriteConfig, "write-config", false, "save --start-url, --sso-region and the scopes as [sso-session NAME] in ~/.aws/config")
-	fl.StringVar(&o.Browser, "browser", "", `Chrome or Chromium to run, or "system" for the system's browser (default $SAMLGO_BROWSER, then PATH)`)
 	fl.BoolVar(&o.NoBrowser, "no-browser", false, "do not open a browser; print the URL to open")
-	fl.BoolVar(&o.Headless, "headless", false, "run Chrome without a window")
+	o.Browser.RegisterChrome(fl)
+	fl.Lookup("browser").Usage = `Chrome or Chromium to run, or "system" for the system's browser (default $SAMLGO_BROWSER, the config, then PATH)`
+	o.Browser.Timeout = sso.AuthCodeTimeout
+	fl.Lookup("timeout").DefValue = sso.AuthCodeTimeout.String()
 	fl.StringVar(&o.Account, "account", "", "whose saved IdP session Chrome uses (default: the session name)")
 	fl.StringSliceVar(&o.AllowSelector, "allow-selector", nil, "CSS selector of a button samlgo presses on the approval page (e.g. an emulator's Allow)")
 	fl.StringSliceVar(&o.Session.Scopes, "scope", nil, "registration scopes (default sso_registration_scopes, else "+sso.DefaultScope+")")
@@ -98,7 +106,7 @@ device authorization instead: the code to enter is shown on stderr.`,
 }
 
 func loginRun(ctx context.Context, o *LoginOptions) error {
-	if o.NoBrowser && o.Browser != "" {
+	if o.NoBrowser && o.Browser.Browser != "" {
 		return cmdutil.UsageErrorf("--no-browser and --browser contradict each other")
 	}
 	if o.WriteConfig && o.Session.Session == "" {
@@ -121,7 +129,7 @@ func loginRun(ctx context.Context, o *LoginOptions) error {
 	if o.UseDeviceCode || s.Name == "" {
 		tok, err = o.device(ctx, a)
 	} else {
-		tok, err = a.LoginAuthCode(ctx, sso.AuthCode{AuthorizeEndpoint: svc.AuthorizeEndpoint, Open: o.opener(s, false)})
+		tok, err = a.LoginAuthCode(ctx, sso.AuthCode{AuthorizeEndpoint: svc.AuthorizeEndpoint, Timeout: o.Browser.Timeout, Open: o.opener(s, false, isCallback)})
 	}
 	if err != nil {
 		return ssoError(err, s)
@@ -134,19 +142,29 @@ func loginRun(ctx context.Context, o *LoginOptions) error {
 	return nil
 }
 
+// isCallback is the end of an authorization-code sign-in in Chrome: the
+// loopback callback LoginAuthCode serves.
+func isCallback(loc string) bool {
+	return strings.HasPrefix(loc, "http://127.0.0.1:") && strings.Contains(loc, sso.CallbackPath)
+}
+
 // device runs the device authorization: the code on stderr, the page in
-// the browser unless --no-browser, which is closed when the poll ends.
+// the browser unless --no-browser. samlgo's Chrome closes by itself once
+// the poll has the token (within sso.OpenGrace), else when ctx ends.
 func (o *LoginOptions) device(ctx context.Context, a *sso.Authorizer) (*sso.Token, error) {
 	openCtx, stop := context.WithCancel(ctx)
 	opened := make(chan error, 1)
-	started := false
-	defer func() {
-		stop()
-		if started {
-			<-opened
+	finished := make(chan struct{})
+	var done func(string) bool = func(string) bool {
+		select {
+		case <-finished:
+			return true
+		default:
+			return false
 		}
-	}()
-	return a.LoginDevice(ctx, func(d sso.DeviceAuthorization) {
+	}
+	started := false
+	tok, err := a.LoginDevice(ctx, func(d sso.DeviceAuthorization) {
 		fmt.Fprintf(o.IO.ErrOut, "samlgo: to sign in, open %s and enter the code %s (valid until %s)\n",
 			untrusted.Text(d.VerificationURI), untrusted.Text(d.UserCode), d.ExpiresAt.UTC().Format(time.RFC3339))
 		if o.NoBrowser {
@@ -154,19 +172,33 @@ func (o *LoginOptions) device(ctx context.Context, a *sso.Authorizer) (*sso.Toke
 		}
 		page := cmdutil.First(d.VerificationURIComplete, d.VerificationURI)
 		started = true
-		go func() { opened <- o.opener(a.Session, true)(openCtx, page) }()
+		go func() { opened <- o.opener(a.Session, true, done)(openCtx, page) }()
 	})
+	if started {
+		if err == nil {
+			close(finished)
+			t := time.NewTimer(sso.OpenGrace)
+			select {
+			case <-opened:
+				started = false
+			case <-t.C:
+			}
+			t.Stop()
+		}
+		stop()
+		if started {
+			<-opened
+		}
+	}
+	stop()
+	return tok, err
 }
 
 // opener shows a sign-in page: printed (--no-browser), in the system's
-// browser, or in samlgo's Chrome with the saved IdP session. quiet skips
-// the printed line (the device flow printed its own).
-func (o *LoginOptions) opener(s sso.Session, quiet bool) func(ctx context.Context, url string) error {
-	status := func(msg string) {
-		if o.IO.ErrTTY {
-			fmt.Fprintf(o.IO.ErrOut, "samlgo: %s\n", msg)
-		}
-	}
+// browser, or in samlgo's Chrome with the saved IdP session until a page
+// done accepts. quiet skips the printed line (the device flow printed its
+// own).
+func (o *LoginOptions) opener(s sso.Session, quiet bool, done func(string) bool) func(ctx context.Context, url string) error {
 	return func(ctx context.Context, u string) error {
 		if !quiet {
 			fmt.Fprintf(o.IO.ErrOut, "samlgo: sign in at this address if no browser opens:\n  %s\n", untrusted.Text(u))
@@ -174,44 +206,32 @@ func (o *LoginOptions) opener(s sso.Session, quiet bool) func(ctx context.Contex
 		switch {
 		case o.NoBrowser:
 			return nil
-		case o.Browser == "system":
+		case o.Browser.Browser == "system":
 			if err := o.OpenSystem(ctx, u); err != nil {
 				fmt.Fprintf(o.IO.ErrOut, "samlgo: could not open the system's browser (%v); open the address above\n", err)
 			}
 			return nil
 		}
-		exe, err := o.FindChrome(cmdutil.First(o.Browser, o.Getenv("SAMLGO_BROWSER")))
-		if err != nil {
+		chrome, err := o.NewChrome(ctx, cmdutil.First(o.Account, s.Name, "sso"))
+		var ee *cmdutil.ExitError
+		switch {
+		case errors.As(err, &ee):
+			return err
+		case err != nil:
 			return cmdutil.UsageError(err, "hint: pass --browser system or --no-browser")
 		}
-		dir, err := o.ProfileDir(cmdutil.First(o.Account, s.Name, "sso"))
-		if err != nil {
-			return err
-		}
-		prof, err := browser.OpenProfile(ctx, dir, false, func() { status("another samlgo sign-in is using this browser profile; waiting…") })
-		if err != nil {
-			return err
-		}
-		defer prof.Close()
-		headless := o.Headless || !browser.HasDisplay()
-		err = o.Approve(ctx, browser.Approval{
-			Options: browser.Options{ExecPath: exe, URL: u, ProfileDir: dir, Headless: headless, NoSandbox: os.Geteuid() == 0, Status: status, Log: o.Log},
-			Done: func(loc string) bool {
-				return strings.HasPrefix(loc, "http://127.0.0.1:") && strings.Contains(loc, sso.CallbackPath)
-			},
-			Click: o.AllowSelector,
-		})
-		var stall *browser.StallError
+		defer chrome.Close()
+		err = chrome.Visit(ctx, u, done, o.AllowSelector)
 		switch {
-		case errors.Is(err, browser.ErrClosed):
-			return cmdutil.ErrCancelled
-		case errors.As(err, &stall):
-			return cmdutil.FailureError(err, "hint: run samlgo sso login without --headless where there is a display, or with --no-browser and open the address yourself")
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return nil // the sign-in ended some other way (the poll, Ctrl-C)
+		case errors.Is(err, context.DeadlineExceeded):
+			return cmdutil.FailureError(fmt.Errorf("no sign-in within %s", o.Browser.Timeout),
+				"hint: pass a longer --timeout, or --no-headless to see the page")
 		}
-		if err != nil && ctx.Err() != nil {
-			return nil // the sign-in ended some other way
-		}
-		return err
+		return cmdutil.SignInError(err, o.Browser.Timeout)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,6 @@ import (
 	oidctypes "github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
 
 	"github.com/samlgo/samlgo/awsfiles"
-	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/sso"
@@ -378,40 +378,93 @@ func TestLoginDeviceWritesConfig(t *testing.T) {
 	}
 }
 
+// TestLoginDeviceInChrome: the device page opens in samlgo's Chrome, which
+// ends by itself (done turns true) once the poll has the token, instead of
+// being stopped: a graceful close keeps the IdP session in the profile.
+func TestLoginDeviceInChrome(t *testing.T) {
+	e := newEnv(t, map[string]int{"RegisterClient": 1, "StartDeviceAuthorization": 1, "CreateToken": 2})
+	chrome := &fakeVisitor{t: t, visit: func(ctx context.Context, u string, done func(string) bool) error {
+		if !strings.Contains(u, "WXYZ-1234") {
+			t.Errorf("visited %q, want the complete verification URI", u)
+		}
+		for !done(u) {
+			select {
+			case <-ctx.Done():
+				t.Error("Chrome was stopped instead of ending on done")
+				return ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		return nil
+	}}
+	o := &LoginOptions{Deps: e.deps, Session: SessionFlags{Session: "my-sso"}, UseDeviceCode: true,
+		NewChrome: func(context.Context, string) (Visitor, error) { return chrome, nil }}
+	if err := loginRun(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if chrome.visits != 1 || chrome.closes != 1 {
+		t.Errorf("chrome: %d visits, %d closes", chrome.visits, chrome.closes)
+	}
+}
+
 // TestLoginAuthCode plays the browser: it follows the authorize URL's
 // redirect_uri with the state and a code, as the approval page would.
 func TestLoginAuthCode(t *testing.T) {
 	e := newEnv(t, map[string]int{"RegisterClient": 1, "CreateToken": 1})
-	o := &LoginOptions{Deps: e.deps, Session: SessionFlags{Session: "my-sso"}, Headless: true,
-		FindChrome: func(string) (string, error) { return "/bin/chrome", nil },
-		ProfileDir: func(name string) (string, error) { return filepath.Join(e.home, "profile-"+name), nil },
-		Approve: func(ctx context.Context, a browser.Approval) error {
-			u, err := url.Parse(a.URL)
-			if err != nil || !strings.HasPrefix(a.URL, "https://oidc.eu-west-1.amazonaws.com/authorize?") || !a.Headless {
-				t.Errorf("approval %+v", a)
+	chrome := &fakeVisitor{t: t, visit: func(ctx context.Context, u string, done func(string) bool) error {
+		pu, err := url.Parse(u)
+		if err != nil || !strings.HasPrefix(u, "https://oidc.eu-west-1.amazonaws.com/authorize?") {
+			t.Errorf("visited %q", u)
+		}
+		q := pu.Query()
+		e.fake.challenge = q.Get("code_challenge")
+		cb := q.Get("redirect_uri") + "?" + url.Values{"code": {"the-code"}, "state": {q.Get("state")}}.Encode()
+		if done(u) || !done(cb) {
+			t.Errorf("done(authorize) = %v, done(%q) = %v", done(u), cb, done(cb))
+		}
+		resp, err := http.Get(cb)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		return nil // Chrome closed by itself on the callback page
+	}}
+	o := &LoginOptions{Deps: e.deps, Session: SessionFlags{Session: "my-sso"}, AllowSelector: []string{"#allow"},
+		NewChrome: func(_ context.Context, account string) (Visitor, error) {
+			if account != "my-sso" {
+				t.Errorf("account %q, want the session name", account)
 			}
-			q := u.Query()
-			e.fake.challenge = q.Get("code_challenge")
-			cb := q.Get("redirect_uri") + "?" + url.Values{"code": {"the-code"}, "state": {q.Get("state")}}.Encode()
-			if !a.Done(cb) {
-				t.Errorf("Done(%q) = false", cb)
-			}
-			resp, err := http.Get(cb)
-			if err != nil {
-				return err
-			}
-			resp.Body.Close()
-			<-ctx.Done()
-			return ctx.Err()
+			return chrome, nil
 		}}
 	if err := loginRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(e.home, "profile-my-sso")); err != nil {
-		t.Errorf("the saved IdP session's profile: %v", err)
+	if chrome.visits != 1 || chrome.closes != 1 || !slices.Equal(chrome.click, []string{"#allow"}) {
+		t.Errorf("chrome: %d visits, %d closes, clicks %q", chrome.visits, chrome.closes, chrome.click)
 	}
 	tok, _ := e.cache.LoadToken(sso.Session{Name: "my-sso"})
 	if tok == nil || tok.AccessToken != "aoaTOKEN" || tok.RefreshToken != "aorREFRESH" || tok.ClientID != "cid" {
 		t.Fatalf("cached %v", tok)
 	}
 }
+
+// fakeVisitor is samlgo's Chrome for sso login's tests: visit plays the
+// browser; a second Visit, or a Visit without visit set, fails the test.
+type fakeVisitor struct {
+	t              *testing.T
+	visit          func(ctx context.Context, url string, done func(string) bool) error
+	visits, closes int
+	click          []string
+}
+
+func (f *fakeVisitor) Visit(ctx context.Context, url string, done func(string) bool, click []string) error {
+	f.visits++
+	f.click = click
+	if f.visit == nil || f.visits > 1 {
+		f.t.Errorf("unexpected Visit(%q)", url)
+		return errors.New("unexpected visit")
+	}
+	return f.visit(ctx, url, done)
+}
+
+func (f *fakeVisitor) Close() { f.closes++ }

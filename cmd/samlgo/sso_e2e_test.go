@@ -222,6 +222,48 @@ func TestSSOPKCEInChrome(t *testing.T) {
 	}
 }
 
+// TestSSOLoginThroughIdPPages: a headless sso login with no saved IdP
+// session signs in through the IdP's username and password pages, as login
+// does (--username, --password-stdin); the next one uses the saved
+// session, with no password; a wrong password is reported as the IdP's
+// refusal. No Chrome is left running.
+func TestSSOLoginThroughIdPPages(t *testing.T) {
+	chrome := testenv.Chrome(t)
+	w, e := ssoWorld(t)
+	e.Users = map[string]string{"alice": "correct horse"}
+	w.write(".aws/config", "[sso-session my-sso]\nsso_start_url = "+ssoStart+"\nsso_region = eu-west-1\n")
+	w.extra = append(w.extra, "SAMLGO_BROWSER="+chrome)
+	profile := filepath.Join(w.home, ".cache", "samlgo", "chrome", "my-sso")
+
+	r := w.run("wrong\n", "sso", "login", "--session", "my-sso", "--headless", "--username", "alice", "--password-stdin", "--allow-selector", "#allow")
+	if r.code != 1 || !strings.Contains(r.stderr, "asked for the password again") || !strings.Contains(r.stderr, "Incorrect password") || strings.Contains(r.stderr, "wrong") {
+		t.Fatalf("wrong password: %+v", r)
+	}
+	r = w.run("correct horse\n", "sso", "login", "--session", "my-sso", "--headless", "--username", "alice", "--password-stdin", "--allow-selector", "#allow")
+	if r.code != 0 {
+		t.Fatalf("login through the IdP pages: %+v", r)
+	}
+	tok, _ := w.cache().LoadToken(ssoSession)
+	if tok == nil || !e.ValidAccessToken(tok.AccessToken) {
+		t.Fatalf("cached token %v", tok)
+	}
+	if n := len(browser.Processes(profile)); n != 0 {
+		t.Errorf("%d Chrome processes left", n)
+	}
+
+	// The saved IdP session: no username, no password, no sign-in page.
+	r = w.run("", "sso", "login", "--session", "my-sso", "--headless", "--allow-selector", "#allow")
+	if r.code != 0 {
+		t.Fatalf("login with the saved IdP session: %+v", r)
+	}
+	if c := e.Calls(); c["SignIn"] != 1 || c["SignInFailed"] != 1 || c["Authorize"] != 2 || c["CreateToken"] != 2 {
+		t.Errorf("calls %v", c)
+	}
+	if n := len(browser.Processes(profile)); n != 0 {
+		t.Errorf("%d Chrome processes left", n)
+	}
+}
+
 // TestSSOCacheSharedWithAWSCLI: the AWS CLI v2 uses the token samlgo
 // cached (aws sso get-role-credentials against the emulator), its botocore
 // finds it where it looks for sso-session tokens, and samlgo uses a token

@@ -5,7 +5,9 @@
 // grant types, redirect URIs (loopback, any port), state, PKCE S256,
 // device-code pending and slow-down replies, token expiry, refresh-token
 // rotation, and pagination of the portal lists. Its approval pages have an
-// "Allow" button (#allow) a browser or a test can press.
+// "Allow" button (#allow) a browser or a test can press; with Users set, an
+// IdP's username page and password page come first, and a session cookie
+// keeps the person signed in.
 package ssoemu
 
 import (
@@ -57,6 +59,12 @@ type Emulator struct {
 	CredentialTTL time.Duration
 	// AutoApprove approves every device authorization on its first poll.
 	AutoApprove bool
+	// Users, when set, are the IdP's username → password: the approval
+	// pages need a sign-in first (a username page, then a password page),
+	// remembered by a persistent session cookie for SessionTTL.
+	Users map[string]string
+	// SessionTTL is the IdP session's life (default 8h).
+	SessionTTL time.Duration
 
 	mu       sync.Mutex
 	clients  map[string]*client
@@ -67,6 +75,7 @@ type Emulator struct {
 	refresh  map[string]*grant
 	calls    map[string]int
 	failNext map[string]string
+	sessions map[string]time.Time // IdP session cookies and their expiry
 
 	ln  net.Listener
 	srv *http.Server
@@ -113,7 +122,8 @@ func New() *Emulator {
 		DeviceInterval: time.Second, DeviceTTL: 10 * time.Minute, CredentialTTL: time.Hour,
 		clients: map[string]*client{}, devices: map[string]*device{}, codes: map[string]*authCode{},
 		pending: map[string]*authRequest{}, access: map[string]*grant{}, refresh: map[string]*grant{},
-		calls: map[string]int{}, failNext: map[string]string{},
+		calls: map[string]int{}, failNext: map[string]string{}, sessions: map[string]time.Time{},
+		SessionTTL: 8 * time.Hour,
 	}
 }
 
@@ -131,6 +141,9 @@ func (e *Emulator) Start() error {
 	mux.HandleFunc("POST /token", e.token)
 	mux.HandleFunc("GET /authorize", e.authorize)
 	mux.HandleFunc("POST /authorize/decide", e.decide)
+	mux.HandleFunc("GET /login", e.loginPage)
+	mux.HandleFunc("POST /login", e.loginUser)
+	mux.HandleFunc("POST /login/password", e.loginPassword)
 	mux.HandleFunc("GET /device", e.devicePage)
 	mux.HandleFunc("POST /device/decide", e.deviceDecide)
 	mux.HandleFunc("GET /assignment/accounts", e.listAccounts)
@@ -522,6 +535,9 @@ func approvalForm(action, id, what string) string {
 func (e *Emulator) authorize(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if !e.signedIn(w, r) {
+		return
+	}
 	e.calls["Authorize"]++
 	q := r.URL.Query()
 	c, ok := e.clients[q.Get("client_id")]
@@ -593,6 +609,12 @@ func (e *Emulator) decide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) devicePage(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	in := e.signedIn(w, r)
+	e.mu.Unlock()
+	if !in {
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	code := r.URL.Query().Get("user_code")
 	fmt.Fprintf(w, page, "Authorize request", "Authorize request", approvalForm("/device/decide", code, "Code: "+code))
@@ -716,4 +738,89 @@ func (e *Emulator) roleCredentials(w http.ResponseWriter, r *http.Request) {
 		"accessKeyId": key, "secretAccessKey": stdRandom(30), "sessionToken": "IQoJb3JpZ2luX2Vj" + stdRandom(96),
 		"expiration": e.Now().Add(e.CredentialTTL).UnixMilli(),
 	}})
+}
+
+// sessionCookie is the IdP session's cookie.
+const sessionCookie = "ssoemu_session"
+
+// signedIn reports whether the request carries a live IdP session (always,
+// without Users); otherwise it redirects to the username page, which comes
+// back to this page. e.mu is held.
+func (e *Emulator) signedIn(w http.ResponseWriter, r *http.Request) bool {
+	if len(e.Users) == 0 {
+		return true
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if exp, ok := e.sessions[c.Value]; ok && e.Now().Before(exp) {
+			return true
+		}
+	}
+	http.Redirect(w, r, "/login?"+url.Values{"next": {r.URL.RequestURI()}}.Encode(), http.StatusFound)
+	return false
+}
+
+// localNext is where a sign-in goes on to: a path on this endpoint only.
+func localNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func loginForm(action, next, fields, errMsg string) string {
+	msg := ""
+	if errMsg != "" {
+		msg = `<p class="error" role="alert">` + html.EscapeString(errMsg) + `</p>`
+	}
+	return fmt.Sprintf(`%s<form method="post" action="%s"><input type="hidden" name="next" value="%s">%s
+<button type="submit" id="next">Next</button></form>`, msg, action, html.EscapeString(localNext(next)), fields)
+}
+
+func (e *Emulator) usernamePage(w http.ResponseWriter, next, errMsg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, page, "Sign in", "Sign in", loginForm("/login", next,
+		`<label>Username <input type="text" name="username" id="username" autocomplete="username"></label>`, errMsg))
+}
+
+func (e *Emulator) passwordPage(w http.ResponseWriter, next, user, errMsg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, page, "Enter password", "Enter password", loginForm("/login/password", next,
+		`<input type="hidden" name="username" value="`+html.EscapeString(user)+`">
+<label>Password <input type="password" name="password" id="password" autocomplete="current-password"></label>`, errMsg))
+}
+
+// loginPage is the IdP's first page: the username.
+func (e *Emulator) loginPage(w http.ResponseWriter, r *http.Request) {
+	e.usernamePage(w, r.URL.Query().Get("next"), "")
+}
+
+// loginUser takes the username and shows the password page.
+func (e *Emulator) loginUser(w http.ResponseWriter, r *http.Request) {
+	user, next := r.PostFormValue("username"), r.PostFormValue("next")
+	e.mu.Lock()
+	_, known := e.Users[user]
+	e.mu.Unlock()
+	if !known {
+		e.usernamePage(w, next, "We could not find that user.")
+		return
+	}
+	e.passwordPage(w, next, user, "")
+}
+
+// loginPassword checks the password, starts the IdP session and goes on.
+func (e *Emulator) loginPassword(w http.ResponseWriter, r *http.Request) {
+	user, next := r.PostFormValue("username"), r.PostFormValue("next")
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	want, known := e.Users[user]
+	if !known || r.PostFormValue("password") != want {
+		e.calls["SignInFailed"]++
+		e.passwordPage(w, next, user, "Incorrect password.")
+		return
+	}
+	e.calls["SignIn"]++
+	id := random(24)
+	e.sessions[id] = e.Now().Add(e.SessionTTL)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(e.SessionTTL / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, localNext(next), http.StatusSeeOther)
 }

@@ -177,3 +177,59 @@ func TestAuthCodeRefreshAndPortal(t *testing.T) {
 		t.Fatalf("expired token: %v", err)
 	}
 }
+
+// TestIdPSignIn: with Users, the device page needs the IdP's username and
+// password pages first; a wrong password is shown as an error, the next
+// address stays on the emulator, and the session cookie remembers the
+// person until SessionTTL.
+func TestIdPSignIn(t *testing.T) {
+	e, clk, _, _ := start(t)
+	e.Users = map[string]string{"alice": "pw"}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string, cookie *http.Cookie) *http.Response {
+		req := must(http.NewRequest("GET", e.URL+path, nil))
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		resp := must(noRedirect.Do(req))
+		resp.Body.Close()
+		return resp
+	}
+	post := func(path string, form url.Values) (*http.Response, string) {
+		resp := must(noRedirect.PostForm(e.URL+path, form))
+		defer resp.Body.Close()
+		return resp, string(must(io.ReadAll(resp.Body)))
+	}
+	resp := get("/device?user_code=AB", nil)
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login?next=%2Fdevice%3Fuser_code%3DAB" {
+		t.Fatalf("unsigned device page: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, body := post("/login", url.Values{"username": {"mallory"}, "next": {"/device"}}); !strings.Contains(body, "could not find") {
+		t.Errorf("unknown user: %s", body)
+	}
+	if _, body := post("/login", url.Values{"username": {"alice"}, "next": {"/device"}}); !strings.Contains(body, `type="password"`) {
+		t.Errorf("no password page: %s", body)
+	}
+	if resp, body := post("/login/password", url.Values{"username": {"alice"}, "password": {"no"}, "next": {"/device"}}); resp.StatusCode != 200 || !strings.Contains(body, "Incorrect password") {
+		t.Errorf("wrong password: %d %s", resp.StatusCode, body)
+	}
+	resp, _ = post("/login/password", url.Values{"username": {"alice"}, "password": {"pw"}, "next": {"//evil.example/"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Errorf("next off the emulator: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, _ = post("/login/password", url.Values{"username": {"alice"}, "password": {"pw"}, "next": {"/device?user_code=AB"}})
+	cookies := resp.Cookies()
+	if resp.Header.Get("Location") != "/device?user_code=AB" || len(cookies) != 1 || cookies[0].MaxAge <= 0 {
+		t.Fatalf("sign-in: %q %v", resp.Header.Get("Location"), cookies)
+	}
+	if resp := get("/device?user_code=AB", cookies[0]); resp.StatusCode != 200 {
+		t.Errorf("signed-in device page: %d", resp.StatusCode)
+	}
+	clk.add(9 * time.Hour)
+	if resp := get("/device?user_code=AB", cookies[0]); resp.StatusCode != http.StatusFound {
+		t.Errorf("expired session: %d", resp.StatusCode)
+	}
+	if c := e.Calls(); c["SignIn"] != 2 || c["SignInFailed"] != 1 {
+		t.Errorf("calls %v", c)
+	}
+}

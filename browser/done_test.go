@@ -1,0 +1,134 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
+)
+
+// approvalServer serves an approval page whose Allow button goes to
+// /callback, and a page that never moves on.
+func approvalServer(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/approve":
+			fmt.Fprint(w, `<!doctype html><form action="/callback"><button id="allow" type="submit">Allow</button></form>`)
+		case "/callback":
+			fmt.Fprint(w, `<!doctype html>done`)
+		default:
+			fmt.Fprint(w, `<!doctype html>waiting forever`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// approval is a sign-in that ends on the /callback page (Options.Done).
+func approval(t *testing.T, url string) Options {
+	if chromePath == "" {
+		testenv.Require(t, "Chromium", errors.New("not found"), "install chromium")
+	}
+	return Options{
+		ExecPath: chromePath, URL: url, ProfileDir: filepath.Join(t.TempDir(), "profile"), Headless: true, NoSandbox: os.Geteuid() == 0,
+		Done: func(u string) bool { return strings.Contains(u, "/callback") },
+	}
+}
+
+// TestDonePressesListed: a sign-in that ends on a page presses the listed
+// Allow button and ends on the callback, with Chrome closed afterwards.
+func TestDonePressesListed(t *testing.T) {
+	srv := approvalServer(t)
+	a := approval(t, srv.URL+"/approve")
+	a.Click = []string{"#allow"}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := SignIn(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-res.Closed
+	if !strings.HasPrefix(res.URL, srv.URL+"/callback") || res.SAMLResponse != "" {
+		t.Errorf("ended on %q (SAMLResponse %q)", res.URL, res.SAMLResponse)
+	}
+	if n := len(Processes(a.ProfileDir)); n != 0 {
+		t.Errorf("%d Chrome processes left", n)
+	}
+}
+
+// TestDoneStallsHeadless: a headless approval no one can answer ends
+// with a *StallError instead of waiting out the 10-minute limit.
+func TestDoneStallsHeadless(t *testing.T) {
+	srv := approvalServer(t)
+	a := approval(t, srv.URL+"/never")
+	a.StallAfter = time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var se *StallError
+	if _, err := SignIn(ctx, a); !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *StallError", err)
+	}
+	if n := len(Processes(a.ProfileDir)); n != 0 {
+		t.Errorf("%d Chrome processes left", n)
+	}
+}
+
+// TestDoneCancel: ending ctx (the code arrived another way, Ctrl-C)
+// closes Chrome promptly.
+func TestDoneCancel(t *testing.T) {
+	srv := approvalServer(t)
+	a := approval(t, srv.URL+"/never")
+	ctx, cancel := context.WithCancel(context.Background())
+	a.Status = func(string) { time.AfterFunc(500*time.Millisecond, cancel) }
+	start := time.Now()
+	if _, err := SignIn(ctx, a); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("took %s", d)
+	}
+	if n := len(Processes(a.ProfileDir)); n != 0 {
+		t.Errorf("%d Chrome processes left", n)
+	}
+}
+
+// TestDoneAfterLoginForm: the autofill answers the IdP's login form on the
+// way to the approval page, as it does on the way to a SAMLResponse.
+func TestDoneAfterLoginForm(t *testing.T) {
+	var gotUser, gotPass string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/login":
+			fmt.Fprint(w, `<!doctype html><title>Sign in</title><form method="post" action="/approve">
+<label>Username <input name="user" autocomplete="username"></label>
+<label>Password <input type="password" name="pass"></label><button type="submit">Sign in</button></form>`)
+		case "/approve":
+			gotUser, gotPass = r.PostFormValue("user"), r.PostFormValue("pass")
+			fmt.Fprint(w, `<!doctype html><title>Authorize</title><form action="/callback"><button id="allow" type="submit">Allow</button><button id="deny" type="button">Deny</button></form>`)
+		default:
+			fmt.Fprint(w, `<!doctype html>done`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	a := approval(t, srv.URL+"/login")
+	a.Click = []string{"#allow"}
+	a.Autofill = &Autofill{Username: "alice", Password: func() (string, error) { return "s3cret", nil }}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := SignIn(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-res.Closed
+	if gotUser != "alice" || gotPass != "s3cret" || !strings.Contains(res.URL, "/callback") {
+		t.Errorf("posted %q/%q, ended on %q", gotUser, gotPass, res.URL)
+	}
+}
