@@ -8,6 +8,7 @@ import (
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
+	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/sso"
 	"github.com/samlgo/samlgo/sts"
@@ -28,6 +29,9 @@ type SignerSetup struct {
 	// CredentialsFile and ConfigFile override the AWS files (tests, and
 	// commands with --credentials-file).
 	CredentialsFile, ConfigFile string
+	// Config reads samlgo's config (for the default account's profile);
+	// nil means there is none.
+	Config func() (*config.Config, error)
 	// MFACode is a code the person passed (--mfa-code), and MFAFlag the
 	// flag that takes one in this command, for the hint when none can be
 	// asked for ("" when the command has none).
@@ -68,5 +72,6 @@ func NewSignerSetup(f *Factory) SignerSetup {
 		NewSTS:     func(ctx context.Context, o sts.Options) (chain.STS, error) { return sts.New(ctx, o) },
 		Cache:      chain.DefaultCache,
 		RunProcess: RunProcess(f.IOStreams.ErrOut),
+		Config:     func() (*config.Config, error) { return f.Config() }, // --config is known only when it runs
 	}
 }

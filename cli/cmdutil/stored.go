@@ -3,13 +3,16 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/chain"
+	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/flow"
 )
 
 // ChildExitError is the exit of a command samlgo ran for the person
@@ -20,11 +23,45 @@ func (e *ChildExitError) Error() string {
 	return fmt.Sprintf("the command exited with code %d", e.Code)
 }
 
-// ProfileFor names the profile env and exec use: --profile, else
-// SAMLGO_PROFILE (inside an exec, the same profile again), else
-// AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default".
-func ProfileFor(flag string, getenv func(string) string) string {
-	return First(flag, getenv("SAMLGO_PROFILE"), getenv("AWS_PROFILE"), getenv("AWS_DEFAULT_PROFILE"), "default")
+// ProfileFor names the profile a command reads credentials from (env,
+// exec, whoami, console): --profile, else SAMLGO_PROFILE (inside an exec,
+// the same profile again), else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else
+// the profile login writes by default: the default account's profile, else
+// "saml" (flow.DefaultProfile). Never a silent "default": long-term keys
+// there are not what a person who has just logged in means.
+// config may be nil (no config).
+func ProfileFor(flag string, getenv func(string) string, config func() (*config.Config, error)) (string, error) {
+	if p := First(flag, getenv("SAMLGO_PROFILE"), getenv("AWS_PROFILE"), getenv("AWS_DEFAULT_PROFILE")); p != "" {
+		return p, nil
+	}
+	if config != nil {
+		cfg, err := config()
+		if err != nil {
+			return "", err
+		}
+		if acct, _, err := cfg.Account(""); err == nil && acct.Profile != "" {
+			return acct.Profile, nil
+		}
+	}
+	return flow.DefaultProfile, nil
+}
+
+// Announce says on a terminal which profile a command uses and until when
+// its credentials last, so a person sees at once when it is not the one
+// they meant.
+func (s *SignerSetup) Announce(profile string, c creds.Credentials) {
+	if !s.IO.ErrTTY {
+		return
+	}
+	if c.Expiration.IsZero() {
+		fmt.Fprintf(s.IO.ErrOut, "samlgo: using profile %s (keys without an expiry)\n", profile)
+		return
+	}
+	left := "under a minute"
+	if d := c.Expiration.Sub(s.Now()).Round(time.Minute); d >= time.Minute {
+		left = strings.TrimSuffix(d.String(), "0s")
+	}
+	fmt.Fprintf(s.IO.ErrOut, "samlgo: using profile %s (expires %s, in %s)\n", profile, c.Expiration.Local().Format("15:04"), left)
 }
 
 // StoredCredentials resolves a profile for env and exec: its stored keys,

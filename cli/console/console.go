@@ -233,16 +233,9 @@ func plan(opts *Options) (*request, error) {
 		}
 		rq.duration = d
 	}
-	rq.profile = cmdutil.First(opts.Profile, opts.Getenv("AWS_PROFILE"))
-	if rq.profile == "" {
-		cfg, err := opts.Config()
-		if err != nil {
-			return nil, err
-		}
-		if acct, _, err := cfg.Account(""); err == nil {
-			rq.profile = acct.Profile
-		}
-		rq.profile = cmdutil.First(rq.profile, flow.DefaultProfile)
+	var err error
+	if rq.profile, err = cmdutil.ProfileFor(opts.Profile, opts.Getenv, opts.Config); err != nil {
+		return nil, err
 	}
 	if err := awsfiles.ValidProfileName(rq.profile); err != nil {
 		return nil, cmdutil.UsageErrorf("profile: %w", err)

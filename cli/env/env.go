@@ -29,7 +29,8 @@ func NewCmdEnv(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		Short: "Print export lines for a stored profile",
 		Long: `env prints shell lines that set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, the region and SAMLGO_PROFILE
-from profile P (default SAMLGO_PROFILE, AWS_PROFILE, else default), and
+from profile P (default SAMLGO_PROFILE, AWS_PROFILE, else the profile
+login writes: the default account's profile, else saml), and
 unset AWS_SECURITY_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE and the other
 variables an SDK would read credentials from first. A profile with role_arn
 is assumed, as the AWS CLI would. Expired credentials are an error that
@@ -44,7 +45,7 @@ names the command to renew them.`,
 			return envRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile to export (default $SAMLGO_PROFILE, $AWS_PROFILE, default)")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile to export (default $SAMLGO_PROFILE, $AWS_PROFILE, the default account's profile, else saml)")
 	cmd.Flags().StringVar(&opts.Shell, "shell", "", "bash, zsh, fish or powershell (default from $SHELL)")
 	return cmd
 }
@@ -54,11 +55,15 @@ func envRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	profile := cmdutil.ProfileFor(opts.Profile, opts.Getenv)
+	profile, err := cmdutil.ProfileFor(opts.Profile, opts.Getenv, opts.Config)
+	if err != nil {
+		return err
+	}
 	res, err := opts.StoredCredentials(ctx, profile)
 	if err != nil {
 		return err
 	}
+	opts.Announce(profile, res.Creds)
 	_, err = fmt.Fprint(opts.IO.Out, res.Creds.ExportLines(sh, res.Region, [][2]string{{"SAMLGO_PROFILE", profile}}))
 	return err
 }

@@ -2,6 +2,7 @@ package env
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/internal/fakests"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -73,5 +75,52 @@ func TestEnvLocalStackTestKeys(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("env output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestEnvDefaultProfileIsLogins: with long-term keys in [default], env
+// without --profile exports the profile login writes (the default
+// account's profile, else saml), never [default]; on a terminal it says
+// which profile and until when (issue 15).
+func TestEnvDefaultProfileIsLogins(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	creds := filepath.Join(dir, "credentials")
+	expires := time.Now().Add(47 * time.Minute).UTC()
+	os.WriteFile(creds, []byte("[default]\naws_access_key_id = AKIALONGTERM00000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n"+
+		"[saml]\naws_access_key_id = ASIASAML000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok\nx_security_token_expires = "+expires.Format(time.RFC3339)+"\n"+
+		"[corp-admin]\naws_access_key_id = ASIACORP000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok\nx_security_token_expires = "+expires.Format(time.RFC3339)+"\n"), 0o600)
+	for name, c := range map[string]struct {
+		config, want string
+		env          map[string]string
+	}{
+		"no config":           {"", "ASIASAML000000000001", nil},
+		"default account":     {"default_account = \"corp\"\n[accounts.corp]\nurl = \"https://idp.example/sso\"\nprofile = \"corp-admin\"\n", "ASIACORP000000000001", nil},
+		"account, no profile": {"default_account = \"corp\"\n[accounts.corp]\nurl = \"https://idp.example/sso\"\n", "ASIASAML000000000001", nil},
+		"AWS_PROFILE wins":    {"", "AKIALONGTERM00000001", map[string]string{"AWS_PROFILE": "default"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ios, _, out, errOut := iostreams.Test()
+			ios.ErrTTY = true
+			opts := &Options{SignerSetup: cmdutil.SignerSetup{IO: ios, Now: time.Now, Getenv: func(k string) string { return c.env[k] },
+				CredentialsFile: creds, ConfigFile: filepath.Join(dir, "config"),
+				Config: func() (*config.Config, error) { return config.Parse("config.toml", []byte(c.config)) }}}
+			if err := envRun(context.Background(), opts); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), c.want) {
+				t.Errorf("exported:\n%s\nwant %s", out, c.want)
+			}
+			if !strings.Contains(errOut.String(), "samlgo: using profile ") || (c.env == nil && !strings.Contains(errOut.String(), "in 47m")) {
+				t.Errorf("stderr %q", errOut)
+			}
+		})
+	}
+	// A config that does not load is said, not skipped over to a guess.
+	ios, _, _, _ := iostreams.Test()
+	opts := &Options{SignerSetup: cmdutil.SignerSetup{IO: ios, Now: time.Now, Getenv: func(string) string { return "" }, CredentialsFile: creds,
+		Config: func() (*config.Config, error) { return nil, errors.New("config.toml: line 1: bad") }}}
+	if err := envRun(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "config.toml") {
+		t.Errorf("broken config: %v", err)
 	}
 }

@@ -68,7 +68,8 @@ func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Use:   "exec [--profile P | --account A --role R] [--server] [--nested] -- CMD [ARGS…]",
 		Short: "Run a command with a profile's credentials in its environment",
 		Long: `exec runs CMD with the credentials of profile P (default SAMLGO_PROFILE,
-AWS_PROFILE, else default) in its environment: AWS_ACCESS_KEY_ID,
+AWS_PROFILE, else the profile login writes: the default account's profile,
+else saml; never a silent "default") in its environment: AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, the
 region and SAMLGO_PROFILE set; AWS_SECURITY_TOKEN, AWS_PROFILE,
 AWS_DEFAULT_PROFILE and the other variables an SDK would read first
@@ -104,7 +105,7 @@ the shared files first. --nested runs it anyway.`,
 			return execRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile whose credentials CMD gets (default $SAMLGO_PROFILE, $AWS_PROFILE, default)")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile whose credentials CMD gets (default $SAMLGO_PROFILE, $AWS_PROFILE, the default account's profile, else saml)")
 	cmd.Flags().BoolVar(&opts.Nested, "nested", false, "run inside another samlgo exec for a different profile")
 	cmd.Flags().StringVar(&opts.Account, "account", "", "take credentials from a SAML sign-in to this account (with --role) instead of a profile")
 	cmd.Flags().StringVar(&opts.Role, "role", "", "the role of --account")
@@ -129,9 +130,12 @@ func execRun(ctx context.Context, opts *Options) error {
 	if opts.KeepCredentialsFile && !opts.Server {
 		return cmdutil.UsageErrorf("--keep-credentials-file goes with --server")
 	}
-	profile := cmdutil.ProfileFor(opts.Profile, opts.Getenv)
+	var profile string
+	var err error
 	if opts.Role != "" {
 		profile = cmdutil.First(opts.Account, "default-account") + ":" + opts.Role
+	} else if profile, err = cmdutil.ProfileFor(opts.Profile, opts.Getenv, opts.Config); err != nil {
+		return err
 	}
 	if outer := opts.Getenv("SAMLGO_PROFILE"); outer != "" && outer != profile && !opts.Nested {
 		return cmdutil.UsageError(fmt.Errorf("already inside samlgo exec for profile %q; an exec for %q here would be shadowed by the outer credentials", outer, profile),
@@ -160,6 +164,7 @@ func childEnv(ctx context.Context, opts *Options, profile string) (env []string,
 	if err != nil {
 		return nil, nil, err
 	}
+	opts.Announce(profile, c)
 	label := "SAMLGO_PROFILE=" + profile
 	if !opts.Server {
 		return c.ChildEnviron(child.Environ(opts.Environ()), region, label), func() {}, nil

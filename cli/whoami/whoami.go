@@ -31,9 +31,10 @@ func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Use:   "whoami [--profile P]",
 		Short: "Show who a profile's credentials belong to (GetCallerIdentity)",
 		Long: `whoami calls GetCallerIdentity with --profile's credentials (its role
-assumed when it has role_arn), else the environment's, AWS_PROFILE's or the
-default profile's, as the AWS CLI chooses. Text output is "ACCOUNT ARN
-USERID" separated by tabs, like aws --output text.`,
+assumed when it has role_arn), else the environment's keys, else those of
+the profile env and exec use (SAMLGO_PROFILE, AWS_PROFILE, the default
+account's profile, else saml). Text output is "ACCOUNT ARN USERID"
+separated by tabs, like aws --output text.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -62,15 +63,26 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	src, err := cmdutil.Source(ctx, r, opts.Profile, opts.Getenv)
+	// The environment's keys, as the AWS CLI; else the same profile env
+	// and exec read.
+	profile := opts.Profile
+	if profile == "" && opts.Getenv("AWS_ACCESS_KEY_ID") == "" && opts.Getenv("AWS_SECRET_ACCESS_KEY") == "" {
+		if profile, err = cmdutil.ProfileFor("", opts.Getenv, opts.Config); err != nil {
+			return err
+		}
+	}
+	src, err := cmdutil.Source(ctx, r, profile, opts.Getenv)
 	if err != nil {
 		return err
+	}
+	if profile != "" {
+		opts.Announce(profile, src.Creds)
 	}
 	region, err := cmdutil.SignedRegion(opts.Region, src, opts.Getenv)
 	if err != nil {
 		return err
 	}
-	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: opts.Profile})
+	client, err := opts.NewSTS(ctx, sts.Options{Region: region, Profile: profile})
 	if err != nil {
 		return err
 	}

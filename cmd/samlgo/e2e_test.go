@@ -712,3 +712,32 @@ func TestLoginRefusesImpossibleExpiration(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginThenUseWithLongTermDefault: with an IAM user's long-term keys
+// in [default], `samlgo login && samlgo exec -- CMD` ran CMD with those
+// keys, not the role just chosen (issue 15). env, exec and whoami without
+// --profile now read the profile login wrote.
+func TestLoginThenUseWithLongTermDefault(t *testing.T) {
+	w := newWorld(t)
+	w.write(".aws/credentials", "[default]\naws_access_key_id = AKIALONGTERM00000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n")
+	f := w.samlFile(pair(adminA, provA))
+	if r := w.run("", "login", "--saml-file", f, "--region", "eu-west-1"); r.code != 0 {
+		t.Fatalf("login: %+v", r)
+	}
+	saml, err := awsfiles.ReadCredentials(w.creds, "saml")
+	if err != nil || !strings.HasPrefix(saml.AccessKeyID, "ASIA") {
+		t.Fatalf("login wrote %+v, %v", saml, err)
+	}
+	r := w.run("", "exec", "--", "sh", "-c", `printf %s "$AWS_ACCESS_KEY_ID $SAMLGO_PROFILE"`)
+	if r.code != 0 || r.stdout != saml.AccessKeyID+" saml" {
+		t.Errorf("exec: %+v, want %s saml", r, saml.AccessKeyID)
+	}
+	r = w.run("", "env", "--shell", "bash")
+	if r.code != 0 || !strings.Contains(r.stdout, "AWS_ACCESS_KEY_ID='"+saml.AccessKeyID+"'") || strings.Contains(r.stdout, "AKIALONGTERM") {
+		t.Errorf("env: %+v", r)
+	}
+	r = w.run("", "whoami")
+	if r.code != 0 || !strings.Contains(r.stdout, "assumed-role/Admin/") {
+		t.Errorf("whoami: %+v", r)
+	}
+}
