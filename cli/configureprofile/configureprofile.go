@@ -52,7 +52,12 @@ changes. The fast samlgo-credential-process program is used when it is
 installed beside samlgo.`,
 		Example: `  samlgo configure-profile corp-admin --account corp --role Admin
   aws s3 ls --profile corp-admin`,
-		Args: cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("configure-profile takes one profile name, got %d arguments: samlgo configure-profile P --account A --role R", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Profile = args[0]
 			opts.Config, opts.ConfigPath = f.Config, cmdutil.First(f.ConfigPath, f.Getenv("SAMLGO_CONFIG"))

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	osexec "os/exec"
@@ -65,7 +66,7 @@ func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		return p.Credentials, acct.Region, nil
 	}
 	cmd := &cobra.Command{
-		Use:   "exec [--profile P | --account A --role R] [--server] [--nested] -- CMD [ARGS…]",
+		Use:   "exec [--profile P | --account A --role R] [--server] [--nested] [-- CMD [ARGS…]]",
 		Short: "Run a command with a profile's credentials in its environment",
 		Long: `exec runs CMD with the credentials of profile P (default SAMLGO_PROFILE,
 AWS_PROFILE, else the profile login writes: the default account's profile,
@@ -74,7 +75,8 @@ AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, the
 region and SAMLGO_PROFILE set; AWS_SECURITY_TOKEN, AWS_PROFILE,
 AWS_DEFAULT_PROFILE and the other variables an SDK would read first
 removed. Signals are passed on to CMD, and samlgo exits with CMD's exit
-code (128+N when CMD dies of signal N).
+code (128+N when CMD dies of signal N); a CMD that is not found is 127,
+one that cannot be run 126, as in a shell. Without CMD, exec starts $SHELL.
 
 With --account A --role R the credentials come from a SAML sign-in
 instead, cached and refreshed as credential-process does.
@@ -117,7 +119,17 @@ the shared files first. --nested runs it anyway.`,
 
 func execRun(ctx context.Context, opts *Options) error {
 	if len(opts.Command) == 0 {
-		return cmdutil.UsageErrorf("no command to run; pass it after --: samlgo exec --profile P -- CMD")
+		// As aws-vault: no command starts the person's shell.
+		sh := defaultShell(opts.Getenv)
+		if opts.IO.ErrTTY {
+			fmt.Fprintf(opts.IO.ErrOut, "samlgo: starting %s; exit it to drop the credentials\n", sh)
+		}
+		opts.Command = []string{sh}
+	}
+	// The command is looked up first: a typo must not cost a sign-in.
+	path, err := osexec.LookPath(opts.Command[0])
+	if err != nil {
+		return commandError(opts.Command[0], err)
 	}
 	if opts.Role != "" || opts.Account != "" {
 		switch {
@@ -131,7 +143,6 @@ func execRun(ctx context.Context, opts *Options) error {
 		return cmdutil.UsageErrorf("--keep-credentials-file goes with --server")
 	}
 	var profile string
-	var err error
 	if opts.Role != "" {
 		profile = cmdutil.First(opts.Account, "default-account") + ":" + opts.Role
 	} else if profile, err = cmdutil.ProfileFor(opts.Profile, opts.Getenv, opts.Config); err != nil {
@@ -146,10 +157,6 @@ func execRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	defer stop()
-	path, err := osexec.LookPath(opts.Command[0])
-	if err != nil {
-		return cmdutil.UsageErrorf("command %q: %w", opts.Command[0], unwrapExec(err))
-	}
 	return run(path, opts.Command, env, opts)
 }
 
@@ -222,7 +229,7 @@ func run(path string, argv, env []string, opts *Options) error {
 	signal.Notify(sigs, forwarded...)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
-		return cmdutil.FailureError(fmt.Errorf("starting %q: %w", argv[0], unwrapExec(err)))
+		return commandError(argv[0], err)
 	}
 	done := make(chan struct{})
 	go func() {
@@ -249,6 +256,23 @@ func run(path string, argv, env []string, opts *Options) error {
 	}
 	return &cmdutil.ChildExitError{Code: ee.ExitCode()}
 }
+
+// commandError is a command exec cannot start, with the shell's exit
+// codes: 127 when it is not found, 126 when it cannot be run (not
+// executable, not a program the system can run).
+func commandError(name string, err error) error {
+	err = fmt.Errorf("command %q: %w", name, unwrapExec(err))
+	if errors.Is(err, osexec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+		return &cmdutil.ExitError{Code: ExitNotFound, Err: err, Hints: []string{"hint: check the command's name and PATH"}}
+	}
+	return &cmdutil.ExitError{Code: ExitCannotRun, Err: err}
+}
+
+// The shell's exit codes for a command that does not start.
+const (
+	ExitCannotRun = 126
+	ExitNotFound  = 127
+)
 
 func unwrapExec(err error) error {
 	var ee *osexec.Error

@@ -67,10 +67,11 @@ func TestExecRefusals(t *testing.T) {
 		nested bool
 	}{
 		"nested":          {map[string]string{"SAMLGO_PROFILE": "prod"}, func(o *Options) { o.Profile = "dev" }, 2, `already inside samlgo exec for profile "prod"`, false},
-		"no command":      {map[string]string{}, func(o *Options) { o.Command = nil }, 2, "no command", false},
 		"missing profile": {map[string]string{}, func(o *Options) { o.Profile = "nope" }, 2, "is in neither", false},
 		"bad profile":     {map[string]string{}, func(o *Options) { o.Profile = "a\x00b" }, 2, "control", false},
-		"no such program": {map[string]string{}, func(o *Options) { o.Command = []string{"/nonexistent/x"} }, 2, `"/nonexistent/x"`, false},
+		"no such program": {map[string]string{}, func(o *Options) { o.Command = []string{"/nonexistent/x"} }, 127, `"/nonexistent/x"`, false},
+		"not on PATH":     {map[string]string{}, func(o *Options) { o.Command = []string{"samlgo-no-such-command"} }, 127, `"samlgo-no-such-command"`, false},
+		"not executable":  {map[string]string{}, func(o *Options) { o.Command = []string{"/etc/hostname"} }, 126, `"/etc/hostname"`, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			opts, _ := setup(t, c.env)
@@ -92,5 +93,21 @@ func TestExecRefusals(t *testing.T) {
 	opts.Command = []string{"true"}
 	if err := execRun(context.Background(), opts); err != nil {
 		t.Errorf("same profile: %v", err)
+	}
+}
+
+// TestExecNoCommandStartsShell: exec without a command starts $SHELL with
+// the credentials, as aws-vault does (it was a usage error).
+func TestExecNoCommandStartsShell(t *testing.T) {
+	dir := t.TempDir()
+	shell := filepath.Join(dir, "myshell")
+	os.WriteFile(shell, []byte("#!/bin/sh\necho \"$0 $SAMLGO_PROFILE $AWS_ACCESS_KEY_ID\"\n"), 0o700)
+	opts, ios := setup(t, map[string]string{"SHELL": shell})
+	opts.Profile = "dev"
+	if err := execRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := ios.Out.(interface{ String() string }).String(); got != shell+" dev ASIADEV0000000000001\n" {
+		t.Errorf("the shell saw %q", got)
 	}
 }

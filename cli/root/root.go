@@ -129,7 +129,40 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		env.NewCmdEnv(f, nil),
 		samlgoexec.NewCmdExec(f, nil),
 	)
+	// One version line, for --version and the version command.
+	root.SetVersionTemplate("samlgo {{.Version}}\n")
+	root.SetOut(f.IOStreams.Out) // the completion commands take their output now
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			// cobra shows help with exit 0 for a shell it does not know.
+			c.Args = nil
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return cmdutil.UsageErrorf("samlgo completes bash, zsh, fish and powershell, not %q", args[0])
+				}
+				return cmd.Help()
+			}
+		}
+	}
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes every wrong number of arguments a usage error (exit 2),
+// as a wrong flag is.
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return cmdutil.UsageError(err, "hint: see "+cmd.CommandPath()+" --help")
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // signals remembers which signal ended the context.

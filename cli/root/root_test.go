@@ -26,6 +26,12 @@ func TestRun(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"version"}, 0, "samlgo dev\n", ""},
+		{[]string{"--version"}, 0, "samlgo dev\n", ""},
+		{[]string{"completion", "tcsh"}, 2, "", `not "tcsh"`},
+		{[]string{"completion", "zsh"}, 0, "compdef", ""},
+		{[]string{"configure-profile"}, 2, "", "takes one profile name"},
+		{[]string{"whoami", "extra"}, 2, "", "hint: see samlgo whoami --help"},
+		{[]string{"sso", "roles", "extra"}, 2, "", "hint: see samlgo sso roles --help"},
 		{[]string{"nope"}, 2, "", "samlgo: unknown command \"nope\" for \"samlgo\"\nhint: see samlgo --help\n"},
 		{[]string{"login", "--nope"}, 2, "", "hint: see samlgo --help"},
 		{[]string{"roles", "--saml-file", file, "--output", "json"}, 0, `"role_name": "Admin"`, ""},

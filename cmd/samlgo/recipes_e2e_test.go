@@ -472,7 +472,7 @@ func TestExecEnvironmentAndExitCodes(t *testing.T) {
 		t.Errorf("same profile again: exit %d %q", r.code, r.stderr)
 	}
 	r = w.runDetached("", nil, "exec", "--profile", "dev", "--", "/nonexistent/cmd")
-	if r.code != 2 || !strings.Contains(r.stderr, `"/nonexistent/cmd"`) {
+	if r.code != 127 || !strings.Contains(r.stderr, `"/nonexistent/cmd"`) {
 		t.Errorf("missing command: exit %d %q", r.code, r.stderr)
 	}
 
