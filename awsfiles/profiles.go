@@ -44,6 +44,22 @@ func CredentialsProfile(path, profile string) (keys map[string]string, ok bool, 
 // ConfigProfileNames lists the profiles the config file at path defines,
 // sorted.
 func ConfigProfileNames(path string) ([]string, error) {
+	return ConfigSectionNames(path, KindProfile)
+}
+
+// ConfigSectionNames lists the names the config file at path gives to
+// sections of a kind (KindProfile, KindSSOSession), sorted.
+func ConfigSectionNames(path, kind string) ([]string, error) {
+	return sectionNames(path, func(section string) (string, bool) { return sectionOf(section, kind) })
+}
+
+// CredentialsProfileNames lists the profiles the credentials file at path
+// defines, sorted.
+func CredentialsProfileNames(path string) ([]string, error) {
+	return sectionNames(path, func(section string) (string, bool) { return section, true })
+}
+
+func sectionNames(path string, name func(section string) (string, bool)) ([]string, error) {
 	doc, _, err := load(path)
 	if err != nil {
 		return nil, err
@@ -54,7 +70,7 @@ func ConfigProfileNames(path string) ([]string, error) {
 		if l.kind != headerLine {
 			continue
 		}
-		if p, ok := configProfile(l.name); ok && !seen[p] {
+		if p, ok := name(l.name); ok && !seen[p] {
 			seen[p] = true
 			names = append(names, p)
 		}

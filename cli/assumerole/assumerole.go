@@ -84,7 +84,7 @@ chaining) lasts at most 1h, as AWS allows; samlgo says so and asks for 1h.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Profile, "profile", "", "profile in ~/.aws/config with role_arn (required)")
+	fl.StringVarP(&opts.Profile, "profile", "p", "", "profile in ~/.aws/config with role_arn (required)")
 	fl.StringVar(&opts.MFACode, "mfa-code", "", "current code of the profile's mfa_serial device (default: asked without echo)")
 	fl.StringVar(&opts.Duration, "duration", "", "session length, e.g. 1h or 3600 (default: duration_seconds, else 1h)")
 	fl.StringVar(&opts.SessionName, "role-session-name", "", "session name (default: role_session_name, else the caller's name)")

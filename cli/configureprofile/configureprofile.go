@@ -67,8 +67,8 @@ installed beside samlgo.`,
 			return configureProfileRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Account, "account", "", "account from the config file (default: default_account)")
-	cmd.Flags().StringVar(&opts.Role, "role", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob matching one role")
+	cmd.Flags().StringVarP(&opts.Account, "account", "a", "", "account from the config file (default: default_account)")
+	cmd.Flags().StringVarP(&opts.Role, "role", "r", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob matching one role")
 	cmd.Flags().StringVar(&opts.Region, "region", "", "region for the profile (default: the account's region)")
 	cmd.Flags().StringVar(&opts.CredentialsFile, "credentials-file", "", "credentials file (default $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
 	return cmd

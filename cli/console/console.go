@@ -131,7 +131,7 @@ browser opener is given the path of.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Profile, "profile", "", "profile whose credentials sign in (default $AWS_PROFILE, the default account's profile, else \""+flow.DefaultProfile+"\")")
+	fl.StringVarP(&opts.Profile, "profile", "p", "", "profile whose credentials sign in (default $AWS_PROFILE, the default account's profile, else \""+flow.DefaultProfile+"\")")
 	fl.StringVar(&opts.Destination, "destination", "", "where to land: a service (s3, ec2, …) or a console URL (default: the console home)")
 	fl.StringVar(&opts.Region, "region", "", "console region, which also picks the partition (default $AWS_REGION, then the profile's region, else us-east-1)")
 	fl.StringVar(&opts.Duration, "duration", "", "console session length, e.g. 8h (15m to 12h)")

@@ -78,8 +78,8 @@ credential_process line.`,
 			return credentialProcessRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Account, "account", "", "account from the config file (default: default_account)")
-	cmd.Flags().StringVar(&opts.Role, "role", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob matching one role")
+	cmd.Flags().StringVarP(&opts.Account, "account", "a", "", "account from the config file (default: default_account)")
+	cmd.Flags().StringVarP(&opts.Role, "role", "r", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob matching one role")
 	return cmd
 }
 

@@ -67,7 +67,7 @@ needs sts:DecodeAuthorizationMessage, signed with --profile's credentials
 			return decodeMessageRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile whose credentials sign the call")
+	cmd.Flags().StringVarP(&opts.Profile, "profile", "p", "", "profile whose credentials sign the call")
 	cmd.Flags().StringVar(&opts.Region, "region", "", "STS region (default: the profile's, AWS_REGION, us-east-1)")
 	return cmd
 }

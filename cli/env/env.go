@@ -45,7 +45,7 @@ names the command to renew them.`,
 			return envRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile to export (default $SAMLGO_PROFILE, $AWS_PROFILE, the default account's profile, else saml)")
+	cmd.Flags().StringVarP(&opts.Profile, "profile", "p", "", "profile to export (default $SAMLGO_PROFILE, $AWS_PROFILE, the default account's profile, else saml)")
 	cmd.Flags().StringVar(&opts.Shell, "shell", "", "bash, zsh, fish or powershell (default from $SHELL)")
 	return cmd
 }

@@ -107,10 +107,10 @@ the shared files first. --nested runs it anyway.`,
 			return execRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile whose credentials CMD gets (default $SAMLGO_PROFILE, $AWS_PROFILE, the default account's profile, else saml)")
+	cmd.Flags().StringVarP(&opts.Profile, "profile", "p", "", "profile whose credentials CMD gets (default $SAMLGO_PROFILE, $AWS_PROFILE, the default account's profile, else saml)")
 	cmd.Flags().BoolVar(&opts.Nested, "nested", false, "run inside another samlgo exec for a different profile")
-	cmd.Flags().StringVar(&opts.Account, "account", "", "take credentials from a SAML sign-in to this account (with --role) instead of a profile")
-	cmd.Flags().StringVar(&opts.Role, "role", "", "the role of --account")
+	cmd.Flags().StringVarP(&opts.Account, "account", "a", "", "take credentials from a SAML sign-in to this account (with --role) instead of a profile")
+	cmd.Flags().StringVarP(&opts.Role, "role", "r", "", "the role of --account")
 	cmd.Flags().BoolVar(&opts.Server, "server", false, "give CMD a local container credentials endpoint, refreshed, instead of fixed keys")
 	cmd.Flags().BoolVar(&opts.KeepCredentialsFile, "keep-credentials-file", false, "with --server, leave CMD the shared credentials file (a profile there with keys would win over the endpoint)")
 	cmd.Flags().SetInterspersed(false) // flags after CMD are CMD's

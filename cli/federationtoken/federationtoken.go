@@ -78,7 +78,7 @@ without one it has none. --duration is 15m to 36h (root: 1h).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Profile, "profile", "", "profile with the IAM user's keys (default: environment, AWS_PROFILE, default)")
+	fl.StringVarP(&opts.Profile, "profile", "p", "", "profile with the IAM user's keys (default: environment, AWS_PROFILE, default)")
 	fl.StringVar(&opts.Name, "name", "", "federated user name, 2–32 characters (required)")
 	fl.StringVar(&opts.PolicyFile, "policy-file", "", "session policy JSON file, or - for stdin")
 	fl.StringSliceVar(&opts.PolicyARNs, "policy-arns", nil, "managed policy ARNs as session policies (at most 10)")

@@ -92,9 +92,9 @@ is used; the response may be base64, URL-encoded, a whole form body, or XML.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Account, "account", "", "account from the config file (default: default_account)")
+	fl.StringVarP(&opts.Account, "account", "a", "", "account from the config file (default: default_account)")
 	fl.StringVar(&opts.SAMLFile, "saml-file", "", "read the SAMLResponse from this file, or - for stdin")
-	fl.StringVar(&opts.Role, "role", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob like '*:ReadOnly'")
+	fl.StringVarP(&opts.Role, "role", "r", "", "role: ARN, name, ACCOUNT_ID:ROLE, ALIAS:ROLE or a glob like '*:ReadOnly'")
 	fl.StringVar(&opts.Principal, "principal", "", "SAML provider ARN (needed with an encrypted assertion)")
 	fl.BoolVar(&opts.AllRoles, "all-roles", false, "write one profile per role (see --profile-template)")
 	fl.StringVar(&opts.ProfileTemplate, "profile-template", "", "profile names for --all-roles (default "+awsfiles.DefaultProfileTemplate+")")

@@ -51,7 +51,7 @@ still listed, with a warning on stderr.`,
 	}
 	cmd.Flags().StringVar(&o.SAMLFile, "saml-file", "", "the SAMLResponse file, or - for stdin")
 	cmd.Flags().StringVar(&o.Output, "output", "text", "text or json")
-	cmd.Flags().StringVar(&o.Account, "account", "", "account whose aliases to show (default: default_account)")
+	cmd.Flags().StringVarP(&o.Account, "account", "a", "", "account whose aliases to show (default: default_account)")
 	return cmd
 }
 

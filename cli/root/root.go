@@ -146,6 +146,7 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		}
 	}
 	usageArgs(root)
+	completeFlags(root, f)
 	return root
 }
 

@@ -2,6 +2,8 @@ package root
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -78,5 +80,41 @@ func TestSignalContext(t *testing.T) {
 	}
 	if s.received() != syscall.SIGTERM {
 		t.Errorf("received = %v", s.received())
+	}
+}
+
+// TestCompletion: flags complete from what exists (profiles in the AWS
+// files, accounts in samlgo's config, sso sessions) and from their enums,
+// never as file names (issue 15).
+func TestCompletion(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(home, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, "credentials"))
+	cfg := filepath.Join(home, "samlgo.toml")
+	t.Setenv("SAMLGO_CONFIG", cfg)
+	os.WriteFile(filepath.Join(home, "config"), []byte("[default]\nregion = eu-west-1\n[profile dev]\n[sso-session corp-sso]\nsso_start_url = https://x.awsapps.com/start\n"), 0o600)
+	os.WriteFile(filepath.Join(home, "credentials"), []byte("[saml]\naws_access_key_id = A\n[dev]\naws_access_key_id = B\n"), 0o600)
+	os.WriteFile(cfg, []byte("default_account = \"corp\"\n[accounts.corp]\nurl = \"https://idp.example/sso\"\n[accounts.lab]\nurl = \"https://idp.example/lab\"\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"env", "--profile", ""}, "default\ndev\nsaml\n:4\n"},
+		{[]string{"exec", "-p", "d"}, "default\ndev\nsaml\n:4\n"},
+		{[]string{"login", "-a", ""}, "corp\nlab\n:4\n"},
+		{[]string{"sso", "login", "--session", ""}, "corp-sso\n:4\n"},
+		{[]string{"sso", "creds", "--account", ""}, ":4\n"},
+		{[]string{"login", "--format", ""}, "profile\nenv\njson\n:4\n"},
+		{[]string{"roles", "--output", ""}, "text\njson\n:4\n"},
+		{[]string{"env", "--shell", ""}, "bash\nzsh\nfish\npowershell\n:4\n"},
+		{[]string{"login", "--role", ""}, ":4\n"},
+	} {
+		ios, _, out, _ := iostreams.Test()
+		f := cmdutil.New(context.Background(), ios)
+		f.Log = cmdutil.Discard()
+		if code := Run(context.Background(), f, append([]string{"__complete"}, c.args...)); code != 0 || out.String() != c.want {
+			t.Errorf("%q: exit %d, %q; want %q", c.args, code, out, c.want)
+		}
 	}
 }

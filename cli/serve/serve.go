@@ -79,9 +79,9 @@ required.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Profile, "profile", "", "serve this stored profile's credentials")
-	fl.StringVar(&opts.Account, "account", "", "account from the config file, refreshed by sign-in (with --role)")
-	fl.StringVar(&opts.Role, "role", "", "role to refresh credentials for (with --account)")
+	fl.StringVarP(&opts.Profile, "profile", "p", "", "serve this stored profile's credentials")
+	fl.StringVarP(&opts.Account, "account", "a", "", "account from the config file, refreshed by sign-in (with --role)")
+	fl.StringVarP(&opts.Role, "role", "r", "", "role to refresh credentials for (with --account)")
 	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "address to listen on; 0.0.0.0:PORT for containers (Linux)")
 	fl.StringVar(&opts.CredentialsFile, "credentials-file", "", "credentials file of --profile (default $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
 	return cmd

@@ -79,7 +79,7 @@ SOURCE-session), or to stdout with --format env|json.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Profile, "profile", "", "profile with the IAM user's keys (default: environment, AWS_PROFILE, default)")
+	fl.StringVarP(&opts.Profile, "profile", "p", "", "profile with the IAM user's keys (default: environment, AWS_PROFILE, default)")
 	fl.StringVar(&opts.MFASerial, "mfa-serial", "", "MFA device ARN (or serial number)")
 	fl.StringVar(&opts.Code, "mfa-code", "", "current MFA code (default: asked without echo)")
 	// --code was this flag's first name; kept so scripts keep working.

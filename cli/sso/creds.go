@@ -56,8 +56,8 @@ given. --all writes a profile for every account and role, named by
 	}
 	fl := cmd.Flags()
 	o.Session.register(fl)
-	fl.StringVar(&o.Account, "account", "", "account id (12 digits) or name")
-	fl.StringVar(&o.Role, "role", "", "role (permission set) name")
+	fl.StringVarP(&o.Account, "account", "a", "", "account id (12 digits) or name")
+	fl.StringVarP(&o.Role, "role", "r", "", "role (permission set) name")
 	fl.BoolVar(&o.All, "all", false, "write a profile for every account and role (see --profile-template)")
 	fl.StringVar(&o.ProfileTemplate, "profile-template", "", "profile names for --all (default "+awsfiles.DefaultProfileTemplate+")")
 	fl.StringVar(&o.Region, "region", "", "region written to the profile's config (default the sso region)")

@@ -91,7 +91,7 @@ device authorization instead: the code to enter is shown on stderr.`,
 	}
 	fl := cmd.Flags()
 	o.Session.register(fl)
-	fl.StringVar(&o.Profile, "profile", "", "take the session from this profile's sso_session (or legacy sso_start_url) in ~/.aws/config")
+	fl.StringVarP(&o.Profile, "profile", "p", "", "take the session from this profile's sso_session (or legacy sso_start_url) in ~/.aws/config")
 	fl.BoolVar(&o.UseDeviceCode, "use-device-code", false, "sign in with a device code instead of the authorization code with PKCE")
 	fl.BoolVar(&o.WriteConfig, "write-config", false, "save --start-url, --sso-region and the scopes as [sso-session NAME] in ~/.aws/config")
 	fl.BoolVar(&o.NoBrowser, "no-browser", false, "do not open a browser; print the URL to open")
@@ -99,7 +99,7 @@ device authorization instead: the code to enter is shown on stderr.`,
 	fl.Lookup("browser").Usage = `Chrome or Chromium to run, or "system" for the system's browser (default $SAMLGO_BROWSER, the config, then PATH)`
 	o.Browser.Timeout = sso.AuthCodeTimeout
 	fl.Lookup("timeout").DefValue = sso.AuthCodeTimeout.String()
-	fl.StringVar(&o.Account, "account", "", "whose saved IdP session Chrome uses (default: the session name)")
+	fl.StringVarP(&o.Account, "account", "a", "", "whose saved IdP session Chrome uses (default: the session name)")
 	fl.StringSliceVar(&o.AllowSelector, "allow-selector", nil, "CSS selector of a button samlgo presses on the approval page (e.g. an emulator's Allow)")
 	fl.StringSliceVar(&o.Session.Scopes, "scope", nil, "registration scopes (default sso_registration_scopes, else "+sso.DefaultScope+")")
 	return cmd

@@ -43,7 +43,7 @@ reaches (ListAccounts and ListAccountRoles, all pages). JSON is an array of
 		},
 	}
 	o.Session.register(cmd.Flags())
-	cmd.Flags().StringVar(&o.Profile, "profile", "", "take the session from this profile's sso keys in ~/.aws/config")
+	cmd.Flags().StringVarP(&o.Profile, "profile", "p", "", "take the session from this profile's sso keys in ~/.aws/config")
 	cmd.Flags().StringVar(&o.Output, "output", "text", "text or json")
 	return cmd
 }

@@ -43,7 +43,7 @@ separated by tabs, like aws --output text.`,
 			return whoamiRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "profile to ask about")
+	cmd.Flags().StringVarP(&opts.Profile, "profile", "p", "", "profile to ask about")
 	cmd.Flags().StringVar(&opts.Output, "output", "text", "text or json")
 	cmd.Flags().StringVar(&opts.Region, "region", "", "STS region (default: the profile's, AWS_REGION, us-east-1)")
 	return cmd
