@@ -19,9 +19,15 @@ func completeFlags(root *cobra.Command, f *cmdutil.Factory) {
 		return cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)
 	}
 	byName := map[string]cobra.CompletionFunc{
-		"profile":     func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) { return profiles(), cobra.ShellCompDirectiveNoFileComp },
-		"to-profile":  func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) { return profiles(), cobra.ShellCompDirectiveNoFileComp },
-		"session":     func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) { return ssoSessions(), cobra.ShellCompDirectiveNoFileComp },
+		"profile": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return profiles(), cobra.ShellCompDirectiveNoFileComp
+		},
+		"to-profile": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return profiles(), cobra.ShellCompDirectiveNoFileComp
+		},
+		"session": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return ssoSessions(), cobra.ShellCompDirectiveNoFileComp
+		},
 		"format":      fixed(cmdutil.FormatProfile, cmdutil.FormatEnv, cmdutil.FormatJSON),
 		"output":      fixed("text", "json"),
 		"shell":       fixed("bash", "zsh", "fish", "powershell"),
