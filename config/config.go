@@ -30,6 +30,8 @@ type Config struct {
 	Browser string `toml:"browser"`
 	// Accounts are the IdP sign-in setups, by name.
 	Accounts map[string]Account `toml:"accounts"`
+	// Path is the file it was read from (or would be), for messages.
+	Path string `toml:"-"`
 }
 
 // Account is one IdP sign-in setup and its defaults.
@@ -138,7 +140,7 @@ const maxFile = 1 << 20
 func Load(path string, explicit bool) (*Config, error) {
 	b, _, err := input.ReadFile(context.Background(), path, input.FollowSymlink, maxFile) // a regular file: no wait to cancel
 	if errors.Is(err, fs.ErrNotExist) && !explicit {
-		return &Config{}, nil
+		return &Config{Path: path}, nil
 	}
 	if err != nil {
 		return nil, &Error{Path: path, Msg: fmt.Sprintf("cannot be read: %v", unwrapPath(err))}
@@ -165,6 +167,7 @@ func Parse(path string, b []byte) (*Config, error) {
 	if err := c.validate(path, b); err != nil {
 		return nil, err
 	}
+	c.Path = path
 	return &c, nil
 }
 
@@ -173,12 +176,12 @@ func decodeError(path string, err error) error {
 	if errors.As(err, &sme) && len(sme.Errors) > 0 {
 		e := sme.Errors[0]
 		row, _ := e.Position()
-		return &Error{Path: path, Line: row, Key: strings.Join(e.Key(), "."), Msg: "unknown key (see config.toml.example)"}
+		return &Error{Path: path, Line: row, Key: strings.Join(e.Key(), "."), Msg: "unknown key" + suggest(e.Key()) + " (samlgo config example shows every key)"}
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		row, _ := de.Position()
-		return &Error{Path: path, Line: row, Key: strings.Join(de.Key(), "."), Msg: de.Error()}
+		return &Error{Path: path, Line: row, Key: strings.Join(de.Key(), "."), Msg: typeMessage(de.Key(), de.Error())}
 	}
 	return &Error{Path: path, Msg: err.Error()}
 }
@@ -261,9 +264,17 @@ func (c *Config) Account(name string) (Account, string, error) {
 		}
 		sort.Strings(known)
 		if len(known) == 0 {
-			return Account{}, "", fmt.Errorf("account %q is not configured; add an [accounts.%s] table to the config file", name, name)
+			return Account{}, "", fmt.Errorf("account %q is not configured in %s; run samlgo init --account %s, or add an [accounts.%s] table", name, c.where(), name, name)
 		}
-		return Account{}, "", fmt.Errorf("account %q is not configured; known accounts: %s", name, strings.Join(known, ", "))
+		return Account{}, "", fmt.Errorf("account %q is not configured in %s; known accounts: %s", name, c.where(), strings.Join(known, ", "))
 	}
 	return a, name, nil
+}
+
+// where names the config file for a message.
+func (c *Config) where() string {
+	if c.Path == "" {
+		return "the config file"
+	}
+	return c.Path
 }

@@ -147,3 +147,30 @@ func TestLoadRefusesFIFO(t *testing.T) {
 		t.Fatal("Load(fifo) still waiting after 5 s")
 	}
 }
+
+// TestPlainErrors: a type error says what the key must hold, not Go's
+// struct path, and an unknown key near a known one gets a suggestion
+// (issue 15).
+func TestPlainErrors(t *testing.T) {
+	for doc, want := range map[string]string{
+		"[accounts.x]\nheadless = \"yes\"\n":      `key "accounts.x.headless": is a string; it must be true or false`,
+		"browser = true\n":                        `key "browser": is a boolean; it must be a string in quotes`,
+		"[accounts.x]\naliases = 3\n":             `is an integer; it must be a table ([accounts.x.aliases]`,
+		"[accounts.x]\nurll = \"u\"\n":            `unknown key (did you mean "url"?)`,
+		"default_acount = \"x\"\n":                `(did you mean "default_account"?)`,
+		"[accounts.x.selectors]\npasword = 'x'\n": `(did you mean "password"?)`,
+		"[accounts.x]\nzzzzzzzz = 1\n":            `key "accounts.x.zzzzzzzz": unknown key (samlgo config example`,
+	} {
+		_, err := Parse("c.toml", []byte(doc))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "config.Account") {
+			t.Errorf("%q: %v, want %q", doc, err, want)
+		}
+	}
+	c, _ := Parse("/home/a/.config/samlgo/config.toml", []byte("[accounts.corp]\nurl = \"https://x\"\n"))
+	if _, _, err := c.Account("corp2"); err == nil || !strings.Contains(err.Error(), "/home/a/.config/samlgo/config.toml") {
+		t.Errorf("unknown account: %v", err)
+	}
+	if _, _, err := (&Config{Path: "/p/config.toml"}).Account("corp"); err == nil || !strings.Contains(err.Error(), "samlgo init --account corp") || !strings.Contains(err.Error(), "/p/config.toml") {
+		t.Errorf("no accounts: %v", err)
+	}
+}

@@ -55,7 +55,12 @@ func (b *BrowserFlags) RegisterChrome(f *pflag.FlagSet) {
 func (b *BrowserFlags) Capturer(ctx context.Context, f *Factory, cfg *config.Config, acct config.Account, acctName string) (*flow.Browser, error) {
 	signOn := First(b.URL, acct.URL)
 	if signOn == "" {
-		return nil, UsageErrorf("no IdP sign-on URL: pass --url, set url in an [accounts.NAME] table of the config, or pass --saml-file")
+		where := "the config"
+		if cfg != nil && cfg.Path != "" {
+			where = cfg.Path
+		}
+		return nil, UsageError(fmt.Errorf("no IdP sign-on URL: no account in %s gives one", where),
+			"hint: run samlgo init (it asks for the URL and writes the config), or pass --url, or --saml-file")
 	}
 	what := "--url"
 	if b.URL == "" {

@@ -166,11 +166,14 @@ func checkConfig(opts *Options) (*config.Config, result) {
 		return &config.Config{}, fail(name, "pass --config or set SAMLGO_CONFIG", "%v", err)
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !explicit {
-		return &config.Config{}, ok(name, "no config file at %s (optional; see config.toml.example)", path)
+		return &config.Config{Path: path}, fail(name, "run samlgo init: it asks for the IdP URL and writes the config", "no account configured: no config file at %s", path)
 	}
 	c, err := config.Load(path, explicit)
 	if err != nil {
-		return &config.Config{}, fail(name, "correct the key named, as config.toml.example documents it", "%v", err)
+		return &config.Config{}, fail(name, "correct the key named, as samlgo config example documents it", "%v", err)
+	}
+	if len(c.Accounts) == 0 {
+		return c, fail(name, "run samlgo init: it asks for the IdP URL and adds an account", "no account configured in %s", path)
 	}
 	return c, ok(name, "%s is valid (%d accounts)", path, len(c.Accounts))
 }

@@ -231,6 +231,7 @@ func TestDoctorEndpointsFromProfile(t *testing.T) {
 	w := newWorld(t)
 	w.write(t, ".aws/config", "[profile dev]\nendpoint_url = http://localhost:4566\n", 0o600)
 	w.env["AWS_PROFILE"] = "dev"
+	w.write(t, ".config/samlgo/config.toml", "[accounts.corp]\nurl = \"https://idp.example.com/sso\"\n", 0o600)
 	if err := doctorRun(context.Background(), w.opts); err != nil {
 		t.Fatalf("%v\n%s", err, w.out)
 	}
@@ -261,5 +262,24 @@ func TestNewCmdDoctorWiring(t *testing.T) {
 	}
 	if err := cmd.Flags().Parse([]string{"extra"}); err != nil || cmd.Args(cmd, []string{"extra"}) == nil {
 		t.Error("doctor takes arguments")
+	}
+}
+
+// TestDoctorNoAccount: no config file, or one without accounts, is flagged
+// with samlgo init as the fix (it was reported as fine).
+func TestDoctorNoAccount(t *testing.T) {
+	for name, cfg := range map[string]string{"no file": "", "no accounts": "browser = \"/usr/bin/chromium\"\n"} {
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t)
+			if cfg != "" {
+				w.write(t, ".config/samlgo/config.toml", cfg, 0o600)
+			}
+			if err := doctorRun(context.Background(), w.opts); err == nil {
+				t.Error("no failure")
+			}
+			if l := w.line(t, "config"); !strings.HasPrefix(l, "FAIL") || !strings.Contains(l, "no account configured") || !strings.Contains(l, "samlgo init") {
+				t.Errorf("config line %q", l)
+			}
+		})
 	}
 }

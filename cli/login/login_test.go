@@ -540,7 +540,7 @@ func TestAccountErrors(t *testing.T) {
 	e.cfg = &config.Config{Accounts: map[string]config.Account{"corp": {}}}
 	e.opts.Account = "nope"
 	e.samlFile(idp.ResponseOptions{Roles: []string{pair(adminA, provA)}})
-	if err := e.run(); exitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), `account "nope" is not configured; known accounts: corp`) {
+	if err := e.run(); exitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), `account "nope" is not configured in the config file; known accounts: corp`) {
 		t.Fatalf("err = %v", err)
 	}
 	e = newEnv(t)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/assumerole"
 	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/cli/configcmd"
 	"github.com/samlgo/samlgo/cli/configureprofile"
 	"github.com/samlgo/samlgo/cli/console"
 	"github.com/samlgo/samlgo/cli/credentialprocess"
@@ -23,6 +24,7 @@ import (
 	"github.com/samlgo/samlgo/cli/env"
 	samlgoexec "github.com/samlgo/samlgo/cli/exec"
 	"github.com/samlgo/samlgo/cli/federationtoken"
+	"github.com/samlgo/samlgo/cli/initconfig"
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
@@ -128,6 +130,8 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		whoami.NewCmdWhoami(f, nil),
 		env.NewCmdEnv(f, nil),
 		samlgoexec.NewCmdExec(f, nil),
+		initconfig.NewCmdInit(f, nil),
+		configcmd.NewCmdConfig(f),
 	)
 	// One version line, for --version and the version command.
 	root.SetVersionTemplate("samlgo {{.Version}}\n")

@@ -741,3 +741,34 @@ func TestLoginThenUseWithLongTermDefault(t *testing.T) {
 		t.Errorf("whoami: %+v", r)
 	}
 }
+
+// TestInitThenLogin: a new user's first run by flags, then a login that
+// uses what init wrote (its profile and region); config path and config
+// example work from the binary alone.
+func TestInitThenLogin(t *testing.T) {
+	w := newWorld(t)
+	cfg := filepath.Join(w.home, ".config", "samlgo", "config.toml")
+	r := w.run("", "config", "path")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != cfg {
+		t.Fatalf("config path: %+v, want %s", r, cfg)
+	}
+	r = w.run("", "init", "--url", "https://idp.example.test/sso", "--username", "alice", "--profile", "corp-admin", "--region", "eu-west-1", "--no-check")
+	if r.code != 0 || !strings.Contains(r.stderr, "wrote [accounts.example] to "+cfg) {
+		t.Fatalf("init: %+v", r)
+	}
+	f := w.samlFile(pair(adminA, provA))
+	if r := w.run("", "login", "--saml-file", f); r.code != 0 {
+		t.Fatalf("login: %+v", r)
+	}
+	if c, err := awsfiles.ReadCredentials(w.creds, "corp-admin"); err != nil || !strings.HasPrefix(c.AccessKeyID, "ASIA") {
+		t.Errorf("login did not write init's profile: %+v %v", c, err)
+	}
+	if v, _ := awsfiles.ConfigValue(w.config, "corp-admin", "region"); v != "eu-west-1" {
+		t.Errorf("region %q", v)
+	}
+	r = w.run("", "config", "example")
+	want, _ := os.ReadFile(filepath.Join("..", "..", "config.toml.example"))
+	if r.code != 0 || r.stdout != string(want) {
+		t.Errorf("config example differs from config.toml.example: %+v", r.code)
+	}
+}

@@ -1,0 +1,82 @@
+package configedit
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/samlgo/samlgo/config"
+)
+
+func TestAddAccountCreates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "samlgo", "config.toml")
+	added, err := AddAccount(context.Background(), path, "corp", Account{URL: "https://idp.example.com/sso?x=1&y='2'", Username: "alice@example.com", Region: "eu-west-1"})
+	if err != nil || !added.Created || added.Default != "corp" {
+		t.Fatalf("added %+v, %v", added, err)
+	}
+	c, err := config.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, name, _ := c.Account("")
+	if name != "corp" || a.URL != "https://idp.example.com/sso?x=1&y='2'" || a.Username != "alice@example.com" || a.Region != "eu-west-1" || a.Profile != "" {
+		t.Errorf("loaded %q %+v", name, a)
+	}
+	fi, _ := os.Stat(path)
+	di, _ := os.Stat(filepath.Dir(path))
+	if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
+		t.Errorf("modes %v %v", fi.Mode(), di.Mode())
+	}
+}
+
+// TestAddAccountKeepsText: what the person wrote (comments, order, an
+// existing default) stays byte for byte; the new table is appended.
+func TestAddAccountKeepsText(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "dotfiles.toml")
+	orig := "# my settings\nbrowser = \"/usr/bin/chromium\"   # keep\n\n[accounts.old]\nurl = \"https://old.example/sso\"\n[accounts.old.aliases]\n\"123456789012\" = \"prod\""
+	os.WriteFile(target, []byte(orig), 0o640)
+	path := filepath.Join(dir, "config.toml")
+	os.Symlink(target, path)
+	added, err := AddAccount(context.Background(), path, "new", Account{URL: "https://new.example/sso"})
+	if err != nil || added.Created || added.Default != "new" {
+		t.Fatalf("added %+v, %v", added, err)
+	}
+	b, _ := os.ReadFile(target)
+	if !strings.HasPrefix(string(b), "default_account = 'new'\n\n"+orig+"\n") || !strings.Contains(string(b), "[accounts.new]") {
+		t.Errorf("file now:\n%s", b)
+	}
+	if fi, _ := os.Lstat(path); fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("the symlink was replaced by a file")
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want the file's own 0640", fi.Mode())
+	}
+	c, err := config.Load(path, true)
+	if err != nil || c.Accounts["old"].Aliases["123456789012"] != "prod" || c.Accounts["new"].URL != "https://new.example/sso" {
+		t.Fatalf("loaded %+v, %v", c, err)
+	}
+	// A second account keeps the default the file names.
+	if added, err := AddAccount(context.Background(), path, "third", Account{URL: "https://3.example/sso"}); err != nil || added.Default != "new" {
+		t.Errorf("third: %+v, %v", added, err)
+	}
+	if _, err := AddAccount(context.Background(), path, "old", Account{URL: "https://x.example/"}); !errors.Is(err, ErrExists) {
+		t.Errorf("an existing name: %v", err)
+	}
+}
+
+// TestAddAccountRefusesBrokenConfig: a file samlgo cannot load is left
+// alone, with the reason.
+func TestAddAccountRefusesBrokenConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(path, []byte("[accounts.x]\nurll = \"typo\"\n"), 0o600)
+	if _, err := AddAccount(context.Background(), path, "corp", Account{URL: "https://idp.example/"}); err == nil || !strings.Contains(err.Error(), "urll") {
+		t.Errorf("err %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "[accounts.x]\nurll = \"typo\"\n" {
+		t.Errorf("the file changed: %q", b)
+	}
+}
