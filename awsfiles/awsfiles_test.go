@@ -62,7 +62,7 @@ func TestWriteCredentials(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := WriteCredentials(context.Background(), path, []Profile{{c.profile, sample("ASIA1")}}); err != nil {
+			if err := WriteCredentials(context.Background(), path, []Profile{{Name: c.profile, Credentials: sample("ASIA1")}}); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := os.ReadFile(path)
@@ -116,7 +116,7 @@ func TestWriteCredentialsRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			before, _ := os.Stat(path)
-			err := WriteCredentials(context.Background(), path, []Profile{{"saml", sample("ASIA1")}})
+			err := WriteCredentials(context.Background(), path, []Profile{{Name: "saml", Credentials: sample("ASIA1")}})
 			if !c.check(err) {
 				t.Fatalf("err = %v (%T)", err, err)
 			}
@@ -190,7 +190,7 @@ func TestSymlinkStaysSymlink(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCredentials(context.Background(), link, []Profile{{"saml", sample("ASIA1")}}); err != nil {
+	if err := WriteCredentials(context.Background(), link, []Profile{{Name: "saml", Credentials: sample("ASIA1")}}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -213,7 +213,7 @@ func TestConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := WriteCredentials(context.Background(), path, []Profile{{fmt.Sprintf("p%02d", i), sample(fmt.Sprintf("ASIA%02d", i))}}); err != nil {
+			if err := WriteCredentials(context.Background(), path, []Profile{{Name: fmt.Sprintf("p%02d", i), Credentials: sample(fmt.Sprintf("ASIA%02d", i))}}); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -246,7 +246,7 @@ func TestLockHonoursContext(t *testing.T) {
 	}()
 	<-held
 	cancel()
-	err := WriteCredentials(ctx, path, []Profile{{"saml", sample("ASIA1")}})
+	err := WriteCredentials(ctx, path, []Profile{{Name: "saml", Credentials: sample("ASIA1")}})
 	close(release)
 	<-holderDone // its write must end before the temp dir is removed
 	if err == nil || !errors.Is(err, context.Canceled) {

@@ -37,7 +37,7 @@ func benchWrite(b *testing.B, sections int) {
 		// A new key id each time, so every iteration really writes.
 		c := sample(fmt.Sprintf("ASIA%d", i%1000000))
 		i++
-		if err := WriteCredentials(ctx, path, []Profile{{"saml", c}}); err != nil {
+		if err := WriteCredentials(ctx, path, []Profile{{Name: "saml", Credentials: c}}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -35,6 +35,11 @@ const (
 type Profile struct {
 	Name        string
 	Credentials creds.Credentials
+	// Account and Role record what samlgo made the credentials from, so
+	// that it can make them again (refresh, renewal in place): the config
+	// account it signed in with and the role ARN. Empty when not known;
+	// written as KeyAccount and KeyRole.
+	Account, Role string
 }
 
 // FileError reports an AWS file samlgo will not read or change: it does
@@ -258,6 +263,11 @@ func WriteCredentialsOrigin(ctx context.Context, path string, profiles []Profile
 		if err := p.Credentials.Validate(); err != nil {
 			return fmt.Errorf("profile %q: %w", p.Name, err)
 		}
+		for _, v := range []string{p.Account, p.Role} {
+			if v != "" && !validConfigValue(v) {
+				return fmt.Errorf("profile %q: %q cannot be recorded in the credentials file", p.Name, v)
+			}
+		}
 		names[i] = p.Name
 	}
 	return edit(ctx, path, true, func(doc *document) error {
@@ -274,10 +284,14 @@ func WriteCredentialsOrigin(ctx context.Context, path string, profiles []Profile
 				{KeyExpires, c.Expiration.UTC().Format(time.RFC3339)},
 			}
 			remove := []string{KeySecurityToken}
-			if origin != "" {
-				set = append(set, keyValue{KeyOrigin, string(origin)})
-			} else {
-				remove = append(remove, KeyOrigin)
+			// What is recorded always belongs to the keys beside it: a key
+			// not known this time is removed, not left stale.
+			for _, kv := range []keyValue{{KeyOrigin, string(origin)}, {KeyAccount, p.Account}, {KeyRole, p.Role}} {
+				if kv.value != "" {
+					set = append(set, kv)
+				} else {
+					remove = append(remove, kv.key)
+				}
 			}
 			doc.update(start, end, ok, p.Name, set, remove, false)
 		}

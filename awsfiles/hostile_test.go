@@ -109,7 +109,7 @@ func TestNonRegularTargetRefused(t *testing.T) {
 		do   func(path string) error
 	}{
 		{"WriteCredentials", func(p string) error {
-			return WriteCredentials(context.Background(), p, []Profile{{"saml", sample("ASIA1")}})
+			return WriteCredentials(context.Background(), p, []Profile{{Name: "saml", Credentials: sample("ASIA1")}})
 		}},
 		{"EnsureRegion", func(p string) error { return EnsureRegion(context.Background(), p, "saml", "eu-west-1") }},
 		{"Check", Check},
@@ -161,7 +161,7 @@ func TestLockSymlinkNotFollowed(t *testing.T) {
 	if err := os.Symlink(victim, path+".lock"); err != nil {
 		t.Fatal(err)
 	}
-	err := WriteCredentials(context.Background(), path, []Profile{{"saml", sample("ASIA1")}})
+	err := WriteCredentials(context.Background(), path, []Profile{{Name: "saml", Credentials: sample("ASIA1")}})
 	var fe *FileError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "lock") {
 		t.Fatalf("err = %v, want a *FileError about the lock file", err)
@@ -191,7 +191,7 @@ func TestSymlinkToRegularFileUpdatedInPlace(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCredentials(context.Background(), link, []Profile{{"saml", sample("ASIA1")}}); err != nil {
+	if err := WriteCredentials(context.Background(), link, []Profile{{Name: "saml", Credentials: sample("ASIA1")}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.Readlink(link); got != target {
@@ -227,7 +227,7 @@ func TestAWSCLIUnreadableFilesRefused(t *testing.T) {
 			do   func(string) error
 		}{
 			{"WriteCredentials", func(p string) error {
-				return WriteCredentials(context.Background(), p, []Profile{{"rt", sample("ASIA1")}})
+				return WriteCredentials(context.Background(), p, []Profile{{Name: "rt", Credentials: sample("ASIA1")}})
 			}},
 			{"EnsureRegion", func(p string) error { return EnsureRegion(context.Background(), p, "rt", "eu-west-1") }},
 			{"Check", Check},
@@ -267,7 +267,7 @@ func TestSpacedSectionIsNotTheProfile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCredentials(context.Background(), path, []Profile{{"prod", sample("ASIA1")}}); err != nil {
+	if err := WriteCredentials(context.Background(), path, []Profile{{Name: "prod", Credentials: sample("ASIA1")}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != before+"\n[prod]\n"+owned("ASIA1") {
@@ -338,7 +338,7 @@ func TestHostileCredentialsRefused(t *testing.T) {
 			if err := os.WriteFile(path, []byte("[a]\nk = v\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			err := WriteCredentials(context.Background(), path, []Profile{{"saml", c}})
+			err := WriteCredentials(context.Background(), path, []Profile{{Name: "saml", Credentials: c}})
 			if !errors.Is(err, creds.ErrMalformed) {
 				t.Fatalf("err = %v, want creds.ErrMalformed", err)
 			}
@@ -370,7 +370,7 @@ func TestInterruptedWriteLeftoversRemoved(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteCredentials(context.Background(), path, []Profile{{"saml", sample("ASIA1")}}); err != nil {
+	if err := WriteCredentials(context.Background(), path, []Profile{{Name: "saml", Credentials: sample("ASIA1")}}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{".config.tmp-1", "credentials", "credentials.bak", "credentials.lock", "other"}
@@ -391,7 +391,7 @@ func TestStricterModeKept(t *testing.T) {
 			if err := os.Chmod(path, c.before); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteCredentials(context.Background(), path, []Profile{{"saml", sample("ASIA1")}}); err != nil {
+			if err := WriteCredentials(context.Background(), path, []Profile{{Name: "saml", Credentials: sample("ASIA1")}}); err != nil {
 				t.Fatal(err)
 			}
 			for _, p := range []string{path, path + ".bak"} {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+	"time"
 )
 
 // KeyOrigin records, in a credentials profile samlgo writes, how its
@@ -13,6 +14,65 @@ import (
 // SessionDuration (AWS takes one only for a role assumed with SAML or with
 // long-term keys).
 const KeyOrigin = "x_samlgo_origin"
+
+// KeyAccount and KeyRole record, beside the keys samlgo wrote, the config
+// account and the role ARN they were made from (see Profile).
+const (
+	KeyAccount = "x_samlgo_account"
+	KeyRole    = "x_samlgo_role"
+)
+
+// Made is what samlgo recorded about a credentials profile it wrote: how,
+// from what, and until when. The zero Made is a profile samlgo did not
+// write (or wrote without a record).
+type Made struct {
+	Profile string
+	Origin  Origin
+	Account string
+	Role    string
+	// Expires is x_security_token_expires; zero when absent or unreadable.
+	Expires time.Time
+}
+
+// ReadMade returns what samlgo recorded in one credentials profile; ok is
+// false when the profile is not there.
+func ReadMade(path, profile string) (m Made, ok bool, err error) {
+	keys, ok, err := CredentialsProfile(path, profile)
+	if err != nil || !ok {
+		return Made{}, ok, err
+	}
+	return madeFrom(profile, keys), true, nil
+}
+
+// ListMade returns, in file order, every credentials profile samlgo wrote
+// with a record of its origin.
+func ListMade(path string) ([]Made, error) {
+	doc, _, err := load(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Made
+	seen := map[string]bool{}
+	for _, l := range doc.lines {
+		if l.kind != headerLine || seen[l.name] {
+			continue
+		}
+		seen[l.name] = true
+		start, end, _ := doc.section(l.name) // the last of duplicates, as botocore reads it
+		if m := madeFrom(l.name, doc.keys(start, end)); m.Origin != "" {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func madeFrom(profile string, keys map[string]string) Made {
+	m := Made{Profile: profile, Origin: Origin(keys[KeyOrigin]), Account: keys[KeyAccount], Role: keys[KeyRole]}
+	if t, err := time.Parse(time.RFC3339, keys[KeyExpires]); err == nil {
+		m.Expires = t
+	}
+	return m
+}
 
 // Origin is how a set of session credentials was made.
 type Origin string

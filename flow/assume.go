@@ -40,7 +40,7 @@ func (l *Login) assume(ctx context.Context, resp *assertion.Response, p *Plan) (
 		if region == "" {
 			region = sts.RegionFor(r.Partition)
 		}
-		items[i] = Issued{Profile: p.Profiles[i], RoleARN: r.RoleARN, Region: region, Origin: awsfiles.OriginSAML}
+		items[i] = Issued{Profile: p.Profiles[i], RoleARN: r.RoleARN, Region: region, Origin: awsfiles.OriginSAML, Account: l.Plan.Account}
 		if clients[region] != nil {
 			continue
 		}
@@ -93,7 +93,7 @@ func (l *Login) assume(ctx context.Context, resp *assertion.Response, p *Plan) (
 	switch {
 	case len(failed) == 0:
 		return ok, nil
-	case len(ok) == 0 || !l.Plan.AllRoles:
+	case len(ok) == 0 || !l.Plan.several():
 		return nil, failed[0]
 	}
 	return ok, &PartialError{Failed: len(failed), Total: len(items), First: failed[0]}

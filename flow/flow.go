@@ -45,6 +45,9 @@ type Issued struct {
 	Creds  creds.Credentials
 	// Origin is how the credentials were made, recorded with a profile.
 	Origin awsfiles.Origin
+	// Account is the config account signed in with (empty: none), also
+	// recorded, so that the profile can be renewed.
+	Account string
 }
 
 // Sink delivers credentials: to the AWS files, or as export lines or JSON.
@@ -116,7 +119,16 @@ func (l *Login) log() *slog.Logger {
 func (l *Login) Run(ctx context.Context) error {
 	defer l.Capturer.Close()
 	var checked []string
-	if !l.Plan.AllRoles {
+	switch {
+	case len(l.Plan.Targets) > 0:
+		for _, p := range l.Plan.Targets {
+			checked = append(checked, p)
+		}
+		slices.Sort(checked)
+		if err := l.Sink.Preflight(checked); err != nil {
+			return err
+		}
+	case !l.Plan.AllRoles:
 		// The profile is known before any sign-in: a broken or protected
 		// credentials file stops the login before the browser opens.
 		checked = []string{l.Plan.profile()}

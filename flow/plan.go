@@ -3,6 +3,7 @@ package flow
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,7 +37,20 @@ type PlanOptions struct {
 	Duration time.Duration
 	// Region is the STS region; empty takes each role's partition default.
 	Region string
+	// Account is the config account signed in with, recorded with each
+	// profile so it can be renewed (empty: none, a saved response).
+	Account string
+	// Targets renews profiles: each role ARN in the assertion is written
+	// to its profile, the others are left; the picker, Selector, AllRoles
+	// and the profile names above do not apply. A role the assertion no
+	// longer offers is a *ChoiceError. As with AllRoles, what was issued is
+	// delivered when some roles fail.
+	Targets map[string]string
 }
+
+// several reports whether several profiles are renewed at once (what
+// was issued is delivered even when others failed).
+func (o PlanOptions) several() bool { return o.AllRoles || len(o.Targets) > 0 }
 
 func (o PlanOptions) profile() string {
 	if o.Profile != "" {
@@ -94,6 +108,10 @@ func MakePlan(resp *assertion.Response, o PlanOptions, now time.Time, choose fun
 		roles = []assertion.Role{r}
 	case err != nil:
 		return nil, err
+	case len(o.Targets) > 0:
+		if roles, err = targetRoles(resp.Roles, o.Targets); err != nil {
+			return nil, err
+		}
 	default:
 		offered := resp.Roles
 		if o.Principal != "" {
@@ -142,7 +160,34 @@ func chooseRoles(roles []assertion.Role, o PlanOptions, choose func([]assertion.
 	return nil, err
 }
 
+// targetRoles are the assertion's roles that Targets names, in the
+// assertion's order.
+func targetRoles(offered []assertion.Role, targets map[string]string) ([]assertion.Role, error) {
+	var roles []assertion.Role
+	found := map[string]bool{}
+	for _, r := range offered {
+		if _, ok := targets[r.RoleARN]; ok && !found[r.RoleARN] {
+			found[r.RoleARN] = true
+			roles = append(roles, r)
+		}
+	}
+	var missing []string
+	for arn := range targets {
+		if !found[arn] {
+			missing = append(missing, arn)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, &ChoiceError{Err: fmt.Errorf("the assertion no longer offers %s; log in again and choose a role", strings.Join(missing, ", ")), Roles: offered}
+	}
+	return roles, nil
+}
+
 func profileName(r assertion.Role, o PlanOptions) (string, error) {
+	if len(o.Targets) > 0 {
+		return o.Targets[r.RoleARN], nil
+	}
 	if !o.AllRoles {
 		return o.profile(), nil
 	}

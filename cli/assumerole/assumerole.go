@@ -147,7 +147,7 @@ func assumeRoleRun(ctx context.Context, opts *Options) error {
 	}
 	res, err := r.Assume(ctx, opts.Profile, chain.AssumeOptions{Duration: duration, SessionName: opts.SessionName})
 	if err != nil {
-		return cmdutil.ChainError(err, r.ConfigFile)
+		return cmdutil.ChainError(err, r)
 	}
 	if err := res.Creds.ValidateAt(opts.Now(), creds.MaxAhead); err != nil {
 		return cmdutil.FailureError(err)

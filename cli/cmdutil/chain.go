@@ -74,7 +74,7 @@ func RunProcess(errOut io.Writer) func(ctx context.Context, argv []string) ([]by
 // and hints: a profile that cannot be resolved as configured and a bad
 // MFA code are bad input (2); expired stored credentials say which
 // command renews them (1).
-func ChainError(err error, configFile string) error {
+func ChainError(err error, r *chain.Resolver) error {
 	var pe *chain.ProfileError
 	var xe *chain.ExpiredError
 	var ee *ExitError
@@ -84,7 +84,7 @@ func ChainError(err error, configFile string) error {
 	case errors.As(err, &ee):
 		return err
 	case errors.As(err, &xe):
-		return FailureError(err, "hint: log in again: "+RenewCommand(configFile, xe.Profile))
+		return FailureError(err, "hint: log in again: "+RenewCommand(r.CredentialsFile, r.ConfigFile, xe.Profile))
 	case errors.As(err, &pe):
 		return UsageError(err)
 	case errors.Is(err, chain.ErrBadMFACode):
@@ -99,14 +99,24 @@ func ChainError(err error, configFile string) error {
 
 // RenewCommand is the samlgo command that writes fresh credentials into a
 // stored profile: assume-role for "P-session" when P has a role_arn (the
-// default of assume-role --to-profile), else login.
-func RenewCommand(configFile, profile string) string {
+// default of assume-role --to-profile), else login with the account and
+// role samlgo recorded for the profile, so that no picker comes up.
+func RenewCommand(credentialsFile, configFile, profile string) string {
 	if base, ok := strings.CutSuffix(profile, "-session"); ok && base != "" {
 		if keys, found, err := awsfiles.ConfigProfile(configFile, base); err == nil && found && keys["role_arn"] != "" {
 			return "samlgo assume-role --profile " + base
 		}
 	}
-	return "samlgo login --profile " + profile
+	cmd := "samlgo login"
+	if m, ok, err := awsfiles.ReadMade(credentialsFile, profile); err == nil && ok && m.Origin == awsfiles.OriginSAML {
+		if m.Account != "" {
+			cmd += " --account " + m.Account
+		}
+		if m.Role != "" {
+			cmd += " --role " + m.Role
+		}
+	}
+	return cmd + " --profile " + profile
 }
 
 // ResolverFor returns a chain.Resolver over the AWS files: the given

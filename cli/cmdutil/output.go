@@ -120,7 +120,10 @@ func (o *Output) Deliver(ctx context.Context, items []flow.Issued) error {
 	profiles := make([]awsfiles.Profile, len(items))
 	origin := items[0].Origin
 	for i, it := range items {
-		profiles[i] = awsfiles.Profile{Name: it.Profile, Credentials: it.Creds}
+		profiles[i] = awsfiles.Profile{Name: it.Profile, Credentials: it.Creds, Account: it.Account}
+		if it.Origin == awsfiles.OriginSAML {
+			profiles[i].Role = it.RoleARN // what a renewal, or its hint, assumes again
+		}
 		if it.Origin != origin {
 			origin = "" // one write records one origin; mixed ones are unknown
 		}

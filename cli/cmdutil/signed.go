@@ -27,7 +27,7 @@ func Source(ctx context.Context, r *chain.Resolver, profile string, getenv func(
 		res, err = r.Default(ctx, getenv)
 	}
 	if err != nil {
-		return nil, ChainError(err, r.ConfigFile)
+		return nil, ChainError(err, r)
 	}
 	return res, nil
 }

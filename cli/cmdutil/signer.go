@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt"
@@ -32,6 +33,10 @@ type SignerSetup struct {
 	// Config reads samlgo's config (for the default account's profile);
 	// nil means there is none.
 	Config func() (*config.Config, error)
+	// Renew makes a profile samlgo wrote from a sign-in to an account
+	// again, with the same role (renewal in place); nil leaves expired
+	// profiles to the hint.
+	Renew func(ctx context.Context, credentialsFile string, m awsfiles.Made) error
 	// MFACode is a code the person passed (--mfa-code), and MFAFlag the
 	// flag that takes one in this command, for the hint when none can be
 	// asked for ("" when the command has none).
@@ -73,5 +78,11 @@ func NewSignerSetup(f *Factory) SignerSetup {
 		Cache:      chain.DefaultCache,
 		RunProcess: RunProcess(f.IOStreams.ErrOut),
 		Config:     func() (*config.Config, error) { return f.Config() }, // --config is known only when it runs
+		Renew: func(ctx context.Context, credentialsFile string, m awsfiles.Made) error {
+			ctx, cancel := context.WithTimeout(ctx, renewTimeout)
+			defer cancel()
+			b := BrowserFlags{Headless: true, Timeout: renewTimeout} // the saved session first; a window when it stalls
+			return b.Renew(ctx, f, credentialsFile, m.Account, map[string]string{m.Role: m.Profile})
+		},
 	}
 }

@@ -65,10 +65,15 @@ func (s *SignerSetup) Announce(profile string, c creds.Credentials) {
 }
 
 // StoredCredentials resolves a profile for env and exec: its stored keys,
-// or its role assumed when it has role_arn. Expired stored credentials are
-// exit 1 with the command that renews them.
+// or its role assumed when it has role_arn. A profile samlgo wrote from a
+// sign-in to an account is renewed first when it has expired or ends
+// within RenewBefore (Renew). Other expired stored credentials are exit 1
+// with the command that renews them.
 func (s *SignerSetup) StoredCredentials(ctx context.Context, profile string) (*chain.Resolved, error) {
 	if err := ProfileArg("--profile", profile); err != nil {
+		return nil, err
+	}
+	if err := s.RenewIfDue(ctx, profile); err != nil {
 		return nil, err
 	}
 	r, err := s.Resolver()
@@ -77,7 +82,7 @@ func (s *SignerSetup) StoredCredentials(ctx context.Context, profile string) (*c
 	}
 	res, err := r.Profile(ctx, profile)
 	if err != nil {
-		return nil, ChainError(err, r.ConfigFile)
+		return nil, ChainError(err, r)
 	}
 	return res, nil
 }
@@ -112,8 +117,9 @@ func (s *SignerSetup) Renewing(ctx context.Context, profile string) (get func(co
 		}
 		if !fresh(next.Creds) {
 			configFile, _ := awsfiles.ConfigPath(s.ConfigFile)
+			credentialsFile, _ := awsfiles.CredentialsPath(s.CredentialsFile)
 			return creds.Credentials{}, FailureError(fmt.Errorf("profile %q expires at %s, within %s", profile, next.Creds.Expiration.UTC().Format(time.RFC3339), credcache.RefreshBefore),
-				"hint: log in again: "+RenewCommand(configFile, profile))
+				"hint: log in again: "+RenewCommand(credentialsFile, configFile, profile))
 		}
 		cur = next
 		return cur.Creds, nil

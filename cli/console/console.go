@@ -70,6 +70,9 @@ type Options struct {
 	// chains, credential_process, SSO), for a profile with no keys in the
 	// credentials file.
 	Resolve func(ctx context.Context, credentialsFile, profile string) (*chain.Resolved, error)
+	// RenewIfDue renews a profile samlgo wrote from a sign-in to an account
+	// when it has expired or is about to (SignerSetup.RenewIfDue).
+	RenewIfDue func(ctx context.Context, credentialsFile, profile string) error
 
 	Profile         string
 	Destination     string
@@ -92,6 +95,11 @@ func NewCmdConsole(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 			s := cmdutil.NewSignerSetup(f)
 			s.CredentialsFile = credentialsFile
 			return s.StoredCredentials(ctx, profile)
+		},
+		RenewIfDue: func(ctx context.Context, credentialsFile, profile string) error {
+			s := cmdutil.NewSignerSetup(f)
+			s.CredentialsFile = credentialsFile
+			return s.RenewIfDue(ctx, profile)
 		},
 	}
 	cmd := &cobra.Command{
@@ -162,6 +170,11 @@ func consoleRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if opts.RenewIfDue != nil {
+		if err := opts.RenewIfDue(ctx, credPath, rq.profile); err != nil {
+			return err
+		}
+	}
 	c, origin, err := stored(credPath, rq.profile)
 	if errors.Is(err, errNotStored) && opts.Resolve != nil {
 		// No keys stored under the profile: it may be a role_arn chain, a
@@ -178,8 +191,9 @@ func consoleRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if !c.Expiration.IsZero() && !opts.Now().Before(c.Expiration) {
+		configFile, _ := awsfiles.ConfigPath("")
 		return cmdutil.FailureError(fmt.Errorf("the credentials in profile %q expired at %s", rq.profile, c.Expiration.UTC().Format(time.RFC3339)),
-			"hint: log in again, e.g. samlgo login --profile "+rq.profile)
+			"hint: log in again: "+cmdutil.RenewCommand(credPath, configFile, rq.profile))
 	}
 	var sessionDuration time.Duration
 	if c.SessionToken == "" {

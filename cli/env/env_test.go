@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/chain"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
@@ -122,5 +123,67 @@ func TestEnvDefaultProfileIsLogins(t *testing.T) {
 		Config: func() (*config.Config, error) { return nil, errors.New("config.toml: line 1: bad") }}}
 	if err := envRun(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "config.toml") {
 		t.Errorf("broken config: %v", err)
+	}
+}
+
+// TestEnvRenewsInPlace: a profile samlgo wrote from a sign-in to an
+// account is renewed when it has expired (or ends within 5 minutes), with
+// the same role, and env exports the new keys; a renewal that fails names
+// the full command, role included (issue 15).
+func TestEnvRenewsInPlace(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	creds := filepath.Join(dir, "credentials")
+	role := "arn:aws:iam::123456789012:role/Admin"
+	write := func(key string, expires time.Time) {
+		os.WriteFile(creds, []byte("[saml]\naws_access_key_id = "+key+"\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok\nx_security_token_expires = "+
+			expires.UTC().Format(time.RFC3339)+"\nx_samlgo_origin = saml\nx_samlgo_account = corp\nx_samlgo_role = "+role+"\n"), 0o600)
+	}
+	for name, c := range map[string]struct {
+		expires   time.Duration
+		renewErr  error
+		wantKey   string
+		renewed   bool
+		wantHints string
+	}{
+		"expired":        {-time.Hour, nil, "ASIARENEWED000000001", true, ""},
+		"within 5m":      {3 * time.Minute, nil, "ASIARENEWED000000001", true, ""},
+		"fresh":          {time.Hour, nil, "ASIAOLD0000000000001", false, ""},
+		"renewal failed": {-time.Hour, errors.New("the IdP asked for the password again"), "", true, "samlgo login --account corp --role " + role + " --profile saml"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			write("ASIAOLD0000000000001", time.Now().Add(c.expires))
+			ios, _, out, errOut := iostreams.Test()
+			renewed := 0
+			opts := &Options{SignerSetup: cmdutil.SignerSetup{IO: ios, Now: time.Now, Getenv: func(k string) string { return map[string]string{"SHELL": "/bin/bash"}[k] },
+				CredentialsFile: creds, ConfigFile: filepath.Join(dir, "config"),
+				Renew: func(_ context.Context, file string, m awsfiles.Made) error {
+					renewed++
+					if file != creds || m.Profile != "saml" || m.Account != "corp" || m.Role != role {
+						t.Errorf("renew %q %+v", file, m)
+					}
+					if c.renewErr == nil {
+						write("ASIARENEWED000000001", time.Now().Add(time.Hour))
+					}
+					return c.renewErr
+				}}, Profile: "saml"}
+			err := envRun(context.Background(), opts)
+			if (renewed == 1) != c.renewed {
+				t.Errorf("renewed %d times", renewed)
+			}
+			if c.wantHints != "" {
+				code, hints := cmdutil.Classify(err)
+				if code != 1 || len(hints) == 0 || !strings.Contains(hints[0], c.wantHints) {
+					t.Errorf("err %v, exit %d, hints %q", err, code, hints)
+				}
+				return
+			}
+			if err != nil || !strings.Contains(out.String(), c.wantKey) {
+				t.Errorf("err %v, exported %s", err, out)
+			}
+			if c.renewed && !strings.Contains(errOut.String(), "renewing it (account corp, role "+role+")") {
+				t.Errorf("stderr %q", errOut)
+			}
+		})
 	}
 }

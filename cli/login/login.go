@@ -154,6 +154,12 @@ func loginRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	aliases := assertion.Aliases(acct.Aliases)
+	// The account is recorded with the profile when a sign-in to it can
+	// make the credentials again (status, refresh, renewal in place).
+	renewable := ""
+	if acctName != "" && acct.URL != "" && opts.Browser.URL == "" {
+		renewable = acctName
+	}
 	l := &flow.Login{
 		Capturer: capturer,
 		Plan: flow.PlanOptions{
@@ -165,6 +171,7 @@ func loginRun(ctx context.Context, opts *Options) error {
 			ProfileTemplate: cmdutil.First(opts.ProfileTemplate, acct.ProfileTemplate),
 			Duration:        duration,
 			Region:          region,
+			Account:         renewable,
 		},
 		NewAssumer: opts.NewAssumer,
 		Sink:       sink,

@@ -28,10 +28,12 @@ import (
 	"github.com/samlgo/samlgo/cli/inspect"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/login"
+	"github.com/samlgo/samlgo/cli/refresh"
 	"github.com/samlgo/samlgo/cli/roles"
 	"github.com/samlgo/samlgo/cli/serve"
 	"github.com/samlgo/samlgo/cli/sessiontoken"
 	"github.com/samlgo/samlgo/cli/sso"
+	"github.com/samlgo/samlgo/cli/status"
 	"github.com/samlgo/samlgo/cli/version"
 	"github.com/samlgo/samlgo/cli/webidentity"
 	"github.com/samlgo/samlgo/cli/whoami"
@@ -132,6 +134,8 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		samlgoexec.NewCmdExec(f, nil),
 		initconfig.NewCmdInit(f, nil),
 		configcmd.NewCmdConfig(f),
+		status.NewCmdStatus(f, nil),
+		refresh.NewCmdRefresh(f, nil),
 	)
 	// One version line, for --version and the version command.
 	root.SetVersionTemplate("samlgo {{.Version}}\n")

@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/internal/idp"
 	"github.com/samlgo/samlgo/internal/testenv"
@@ -257,6 +259,75 @@ func TestBrowserSetupErrors(t *testing.T) {
 				t.Errorf("exit %d %q", r.code, r.stderr)
 			}
 		})
+	}
+	noChromeLeft(t, w.profile)
+}
+
+// TestStatusRefreshAndRenewalInPlace: a person's day (issue 15). Two
+// roles of one account are logged in; status lists them; when both have
+// expired, refresh renews them with one sign-in (the saved IdP session, no
+// password) and two STS calls; when one has expired again, exec renews it
+// in place with the same role before running the command.
+func TestStatusRefreshAndRenewalInPlace(t *testing.T) {
+	w := newBrowserWorld(t)
+	w.write(".config/samlgo/config.toml", fmt.Sprintf("default_account = \"corp\"\n[accounts.corp]\nurl = %q\nheadless = true\nusername = \"bob@example.com\"\n[accounts.corp.aliases]\n%q = \"prod\"\n", w.idp.SignOnURL(""), acctA))
+	if r := w.run("b0b!\n", "login", "--password-stdin", "--role", adminA, "--profile", "corp-admin"); r.code != 0 {
+		t.Fatalf("login: %+v", r)
+	}
+	if r := w.run("", "login", "--role", deployB, "--profile", "corp-deploy"); r.code != 0 {
+		t.Fatalf("second login: %+v", r)
+	}
+	r := w.run("", "status", "--output", "json")
+	var entries []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &entries); r.code != 0 || err != nil || len(entries) != 2 {
+		t.Fatalf("status: %+v %v", r, err)
+	}
+	if e := entries[0]; e["profile"] != "corp-admin" || e["account"] != "corp" || e["alias"] != "prod" || e["role_name"] != "Admin" || e["source"] != "saml" || e["seconds_left"].(float64) < 3000 {
+		t.Errorf("status entry %v", e)
+	}
+	if r := w.run("", "status"); r.code != 0 || !strings.Contains(r.stdout, acctA+" (prod)") || !strings.Contains(r.stdout, "corp-deploy") {
+		t.Errorf("status text: %+v", r)
+	}
+
+	expire := func(profiles ...string) {
+		b, _ := os.ReadFile(w.creds)
+		text := string(b)
+		for _, p := range profiles {
+			i := strings.Index(text, "["+p+"]")
+			j := i + strings.Index(text[i:], "x_security_token_expires = ") + len("x_security_token_expires = ")
+			text = text[:j] + time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) + text[j+20:]
+		}
+		os.WriteFile(w.creds, []byte(text), 0o600)
+	}
+	if r := w.run("", "refresh"); r.code != 0 || !strings.Contains(r.stderr, "nothing to refresh: 2 profiles") {
+		t.Errorf("refresh with nothing due: %+v", r)
+	}
+	expire("corp-admin", "corp-deploy")
+	before, sts, logins := w.idp.Assertions(), samlCalls(w), w.idp.Logins()
+	r = w.run("", "refresh")
+	if r.code != 0 || !strings.Contains(r.stderr, "account corp: renewing 2 profiles with one sign-in") {
+		t.Fatalf("refresh: %+v", r)
+	}
+	if w.idp.Assertions() != before+1 || samlCalls(w) != sts+2 || w.idp.Logins() != logins {
+		t.Errorf("refresh: %d sign-ins, %d STS calls, %d password logins; want 1, 2, 0", w.idp.Assertions()-before, samlCalls(w)-sts, w.idp.Logins()-logins)
+	}
+	for _, p := range []string{"corp-admin", "corp-deploy"} {
+		if m, _, _ := awsfiles.ReadMade(w.creds, p); time.Until(m.Expires) < 50*time.Minute {
+			t.Errorf("%s not renewed: %+v", p, m)
+		}
+	}
+	noChromeLeft(t, w.profile)
+
+	// Renewal in place: exec on an expired profile signs in again (the
+	// saved session), with the same role, then runs the command.
+	expire("corp-deploy")
+	before = w.idp.Assertions()
+	r = w.run("", "exec", "-p", "corp-deploy", "--", "sh", "-c", `printf %s "$SAMLGO_PROFILE"`)
+	if r.code != 0 || r.stdout != "corp-deploy" || !strings.Contains(r.stderr, "renewing it (account corp, role "+deployB+")") || w.idp.Assertions() != before+1 {
+		t.Fatalf("exec renewal: %+v, %d sign-ins", r, w.idp.Assertions()-before)
+	}
+	if m, _, _ := awsfiles.ReadMade(w.creds, "corp-deploy"); m.Role != deployB || time.Until(m.Expires) < 50*time.Minute {
+		t.Errorf("after exec: %+v", m)
 	}
 	noChromeLeft(t, w.profile)
 }

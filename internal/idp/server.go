@@ -52,6 +52,7 @@ type Server struct {
 	users    map[string]*User
 	sessions map[string]string // session id → user name
 	logins   int               // password logins accepted
+	issued   int               // assertions issued (sign-ins that reached AWS)
 	flows    map[string]string // shape sign-ins past the password → user name
 	posted   map[string][]url.Values
 }
@@ -104,6 +105,15 @@ func (s *Server) Logins() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.logins
+}
+
+// Assertions is how many SAML assertions the sign-on URL has issued: one
+// per sign-in that reached AWS, with or without a password (the login-page
+// shapes are not counted).
+func (s *Server) Assertions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issued
 }
 
 // SignOnURL is the IdP-initiated sign-on URL with the given query, e.g.
@@ -168,6 +178,9 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	s.mu.Lock()
+	s.issued++
+	s.mu.Unlock()
 	form, err := req.PostBinding()
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
