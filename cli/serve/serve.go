@@ -35,6 +35,10 @@ type Options struct {
 	Source func(ctx context.Context, opts *Options) (func(context.Context) (creds.Credentials, error), error)
 	// Ready is told the endpoint's URL once it listens (tests).
 	Ready func(url, token string)
+	// DoneWithOut closes stdout once the two variables are printed, so that
+	// eval "$(samlgo serve … &)" returns: a command substitution waits for
+	// every writer of its pipe to close it.
+	DoneWithOut func()
 
 	Profile         string
 	Account         string
@@ -46,7 +50,11 @@ type Options struct {
 // NewCmdServe builds the command; runF replaces serveRun in tests of the
 // flag wiring.
 func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Now: f.Now}
+	opts := &Options{IO: f.IOStreams, Now: f.Now, DoneWithOut: func() {
+		if out, ok := f.IOStreams.Out.(*os.File); ok {
+			_ = out.Close() // nothing else goes to stdout; progress is on stderr
+		}
+	}}
 	cmd := &cobra.Command{
 		Use:   "serve [--profile P | --account A --role R] [--listen ADDR]",
 		Short: "Serve credentials to local programs as a container credentials endpoint",
@@ -63,9 +71,14 @@ profile's, read at each request (log in again to renew them).
 
 It listens on 127.0.0.1 by default; --listen 0.0.0.0:PORT serves containers
 on Linux (docker run --network host, or the bridge address), token always
-required.`,
-		Example: `  eval "$(samlgo serve --account corp --role Admin &)"   # or run it in another terminal
-  samlgo serve --profile saml --listen 127.0.0.1:9911`,
+required.
+
+serve closes its stdout once the two lines are printed, so that
+eval "$(samlgo serve … &)" sets them in the shell and returns while the
+endpoint goes on in the background (stop it with kill, or Ctrl-C in the
+terminal it runs in when started there instead).`,
+		Example: `  eval "$(samlgo serve --account corp --role Admin &)"   # the variables here, the endpoint in the background
+  samlgo serve --profile saml --listen 127.0.0.1:9911     # or in another terminal`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Log, opts.Config, opts.ConfigKey = f.Log, f.Config, f.CacheConfigKey
@@ -113,6 +126,9 @@ func serveRun(ctx context.Context, opts *Options) error {
 	}
 	url := credserver.URL(ln.Addr())
 	fmt.Fprintf(opts.IO.Out, "export AWS_CONTAINER_CREDENTIALS_FULL_URI=%s\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN=%s\n", url, token)
+	if opts.DoneWithOut != nil {
+		opts.DoneWithOut()
+	}
 	if opts.IO.ErrTTY {
 		fmt.Fprintf(opts.IO.ErrOut, "samlgo: serving credentials on %s (Ctrl-C to stop)\n", url)
 	}

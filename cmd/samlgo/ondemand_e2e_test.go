@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -298,4 +299,62 @@ func TestCredentialProcessCacheKeyedByConfig(t *testing.T) {
 	if cfg := readFile(t, w.config); !strings.Contains(cfg, "credential_process = "+fastBin+" --config "+a+" --account corp --role Admin\n") {
 		t.Errorf("config:\n%s", cfg)
 	}
+}
+
+// TestServeEvalReturns: the README's eval "$(samlgo serve … &)" hung, as a
+// command substitution waits for every writer of its pipe; serve now closes
+// its stdout once the variables are printed, and the endpoint they name
+// answers from the background (issue 15).
+func TestServeEvalReturns(t *testing.T) {
+	w := newWorld(t)
+	f := w.samlFile(pair(adminA, provA))
+	if r := w.run("", "login", "--saml-file", f, "--profile", "stored"); r.code != 0 {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	script := `eval "$("$0" serve --profile stored &)" && curl -sf -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI"`
+	cmd := exec.CommandContext(ctx, "sh", "-c", script, samlgoBin)
+	cmd.Env = w.env()
+	// The endpoint keeps the shell's stderr: a file, not a pipe the test
+	// would wait on.
+	errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errFile.Close()
+	cmd.Stderr, cmd.WaitDelay = errFile, 2*time.Second
+	out, err := cmd.Output()
+	t.Cleanup(func() {
+		// The endpoint outlives the shell, as meant; the test ends it.
+		for _, pid := range processesWith(t, w.home) {
+			_ = syscall.Kill(pid, syscall.SIGTERM)
+		}
+	})
+	if ctx.Err() != nil {
+		t.Fatal("eval \"$(samlgo serve … &)\" did not return")
+	}
+	if err != nil || !strings.Contains(string(out), `"AccessKeyId":"ASIA`) {
+		t.Fatalf("the endpoint from eval: %q, %v", out, err)
+	}
+}
+
+// processesWith lists the samlgo processes whose environment or arguments
+// mention s (a test's own home directory).
+func processesWith(t *testing.T, s string) []int {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		env, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if strings.Contains(string(env), s) && filepath.Base(exe) == filepath.Base(samlgoBin) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
