@@ -29,6 +29,7 @@ func TestDoctor(t *testing.T) {
 	w := newWorld(t)
 	w.extra = append(w.extra, "SAMLGO_BROWSER="+testenv.Chrome(t))
 	w.loginProfile(t, "corp")
+	w.write(".config/samlgo/config.toml", "[accounts.corp]\nurl = \"https://idp.example.test/sso\"\n")
 	if err := os.MkdirAll(filepath.Join(w.home, ".cache", "samlgo", "chrome", "corp"), 0o700); err != nil {
 		t.Fatal(err)
 	}
