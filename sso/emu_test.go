@@ -313,6 +313,7 @@ func TestParallelAgainstEmulator(t *testing.T) {
 		return strings.Compare(a.AccountID+" "+a.RoleName, b.AccountID+" "+b.RoleName)
 	})
 	e.AutoApprove = true
+	e.Latency = 5 * time.Millisecond // calls overlap, as with the real portal
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -339,6 +340,9 @@ func TestParallelAgainstEmulator(t *testing.T) {
 	}
 	if calls := e.Calls(); calls["ListAccountRoles"] != 120+1 || calls["GetRoleCredentials"] != 120+1 {
 		t.Errorf("calls %v: want every role page and every role once, plus the retried one", calls)
+	}
+	if n := e.MaxInFlight(); n > sso.ParallelCalls {
+		t.Errorf("%d portal calls at once, bound %d", n, sso.ParallelCalls)
 	}
 
 	// A refusal is the error, whichever account it is.
