@@ -5,9 +5,10 @@ import (
 	"sync"
 )
 
-// ParallelCalls bounds the access portal calls one command has in flight
-// at once: ListAccountRoles for the accounts of Assignments,
-// GetRoleCredentials for AllRoleCredentials. Eight stays within the ten
+// ParallelCalls bounds the per-account access portal calls one command
+// has in flight at once: ListAccountRoles for the accounts of Assignments
+// (beside which the next ListAccounts page is fetched, so nine calls in
+// all), GetRoleCredentials for AllRoleCredentials. Eight stays within the ten
 // kept-alive connections per host of the SDK's HTTP client
 // (DefaultHTTPTransportMaxIdleConnsPerHost), so no call opens a fresh TLS
 // connection, and is modest next to the portal's request rate. A call the
