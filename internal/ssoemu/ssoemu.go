@@ -69,6 +69,8 @@ type Emulator struct {
 	// GetRoleCredentials), as the round trip to the real portal does;
 	// calls wait it out side by side (default none).
 	Latency time.Duration
+	// LatencyOps, when set, are the only operations Latency delays.
+	LatencyOps []string
 
 	mu       sync.Mutex
 	clients  map[string]*client
@@ -152,9 +154,9 @@ func (e *Emulator) Start() error {
 	mux.HandleFunc("POST /login/password", e.loginPassword)
 	mux.HandleFunc("GET /device", e.devicePage)
 	mux.HandleFunc("POST /device/decide", e.deviceDecide)
-	mux.HandleFunc("GET /assignment/accounts", e.portal(e.listAccounts))
-	mux.HandleFunc("GET /assignment/roles", e.portal(e.listRoles))
-	mux.HandleFunc("GET /federation/credentials", e.portal(e.roleCredentials))
+	mux.HandleFunc("GET /assignment/accounts", e.portal("ListAccounts", e.listAccounts))
+	mux.HandleFunc("GET /assignment/roles", e.portal("ListAccountRoles", e.listRoles))
+	mux.HandleFunc("GET /federation/credentials", e.portal("GetRoleCredentials", e.roleCredentials))
 	e.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = e.srv.Serve(ln) }()
 	return nil
@@ -189,9 +191,9 @@ func (e *Emulator) MaxInFlight() int {
 	return e.maxIn
 }
 
-// portal counts a portal call in flight and waits Latency (or until the
+// portal counts a call of op in flight and waits Latency (or until the
 // client gives up) before h answers it.
-func (e *Emulator) portal(h http.HandlerFunc) http.HandlerFunc {
+func (e *Emulator) portal(op string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.inFlight++
@@ -202,7 +204,7 @@ func (e *Emulator) portal(h http.HandlerFunc) http.HandlerFunc {
 			e.inFlight--
 			e.mu.Unlock()
 		}()
-		if e.Latency > 0 {
+		if e.Latency > 0 && (e.LatencyOps == nil || slices.Contains(e.LatencyOps, op)) {
 			t := time.NewTimer(e.Latency)
 			defer t.Stop()
 			select {

@@ -2,16 +2,22 @@ package main
 
 // The everyday commands at the scale of an organisation: sso roles and
 // sso creds --all over 500 accounts of 3 roles each on the emulator, next
-// to the AWS CLI loop people write for the same job.
+// to the AWS CLI loop people write for the same job, and Ctrl-C while
+// their calls are in flight.
 
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/samlgo/samlgo/internal/ssoemu"
+	"github.com/samlgo/samlgo/internal/testenv"
+	"github.com/samlgo/samlgo/sso"
 )
 
 const (
@@ -33,9 +39,10 @@ const (
 	awsCLISubset = 10
 )
 
-// ssoOrgWorld is a world whose portal is the organisation, with a cached
+// ssoOrgWorld is a world whose portal is the organisation, answering
+// after latency (only the operations slowOps, when given), with a cached
 // token for the session my-sso, which it returns.
-func ssoOrgWorld(b *testing.B) (*world, *ssoemu.Emulator, string) {
+func ssoOrgWorld(b testing.TB, latency time.Duration, slowOps ...string) (*world, *ssoemu.Emulator, string) {
 	b.Helper()
 	w := newWorld(b)
 	e := ssoemu.New()
@@ -43,7 +50,7 @@ func ssoOrgWorld(b *testing.B) (*world, *ssoemu.Emulator, string) {
 		e.Accounts = append(e.Accounts, ssoemu.Account{ID: fmt.Sprintf("%012d", 100000000000+i), Name: fmt.Sprintf("acct%03d", i),
 			Roles: []string{"AdministratorAccess", "ReadOnly", "Billing"}})
 	}
-	e.PageSize, e.Latency, e.AutoApprove = orgPageSize, orgLatency, true
+	e.PageSize, e.Latency, e.LatencyOps, e.AutoApprove = orgPageSize, latency, slowOps, true
 	if err := e.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -62,7 +69,7 @@ func ssoOrgWorld(b *testing.B) (*world, *ssoemu.Emulator, string) {
 // benchSSOOrg runs samlgo with args as one op, and reports the most
 // portal calls the emulator answered at once.
 func benchSSOOrg(b *testing.B, args ...string) {
-	w, e, _ := ssoOrgWorld(b)
+	w, e, _ := ssoOrgWorld(b, orgLatency)
 	b.ResetTimer()
 	for b.Loop() {
 		cmd := exec.Command(samlgoBin, args...)
@@ -98,7 +105,7 @@ func BenchmarkSSOCredsAllOrg(b *testing.B) {
 // configure set per key, so this is the AWS CLI's lower bound.
 func BenchmarkAWSCLISSOOrgLoop(b *testing.B) {
 	aws := awsCLI(b)
-	w, e, tok := ssoOrgWorld(b)
+	w, e, tok := ssoOrgWorld(b, orgLatency)
 	awsRun := func(out any, args ...string) {
 		cmd := exec.Command(aws, append(args, "--endpoint-url", e.URL, "--region", "eu-west-1", "--access-token", tok, "--output", "json")...)
 		cmd.Env = []string{"HOME=" + w.home, "PATH=/usr/bin:/bin", "AWS_CONFIG_FILE=" + w.config, "AWS_SHARED_CREDENTIALS_FILE=" + w.creds}
@@ -137,4 +144,40 @@ func BenchmarkAWSCLISSOOrgLoop(b *testing.B) {
 	n := float64(b.N)
 	b.ReportMetric((listing.Seconds()+perAccount.Seconds()*orgAccounts)/n, "s/org")
 	b.ReportMetric(float64(e.MaxInFlight()), "max-in-flight")
+}
+
+// TestSSOOrgCtrlC: Ctrl-C while sso roles and sso creds --all have their
+// portal calls in flight ends them with exit 130 and writes nothing. The
+// portal takes an hour to answer ListAccountRoles, so only the
+// cancellation can end them.
+func TestSSOOrgCtrlC(t *testing.T) {
+	for _, args := range [][]string{
+		{"sso", "roles", "--session", "my-sso"},
+		{"sso", "creds", "--session", "my-sso", "--all"},
+	} {
+		t.Run(args[1], func(t *testing.T) {
+			w, e, _ := ssoOrgWorld(t, time.Hour, "ListAccountRoles")
+			cmd := exec.Command(samlgoBin, args...)
+			cmd.Env = w.env()
+			var stderr syncBuffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = cmd.Process.Kill() })
+			// The bound, and no more once ListAccounts waits for a slot.
+			if !testenv.Eventually(30*time.Second, 10*time.Millisecond, func() bool { return e.MaxInFlight() >= sso.ParallelCalls }) {
+				t.Fatalf("%d portal calls in flight, want %d; stderr %s", e.MaxInFlight(), sso.ParallelCalls, stderr.String())
+			}
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			if code := exitCode(t, cmd); code != 130 || strings.Contains(stderr.String(), "hint:") {
+				t.Errorf("exit %d after Ctrl-C; stderr %s", code, stderr.String())
+			}
+			if _, err := os.Stat(w.creds); !os.IsNotExist(err) {
+				t.Errorf("a cancelled run wrote %s (%v)", filepath.Base(w.creds), err)
+			}
+		})
+	}
 }
