@@ -57,7 +57,9 @@ fuzz:
 # Micro-benchmarks; whole processes: samlgo login --saml-file against the
 # AWS CLI recipe it replaces, on the same local STS emulator; samlgo's bare
 # start and a cached credential_process call (median-ms, peak-MiB) next to
-# aws configure export-credentials on the same profile; then a headless
+# aws configure export-credentials on the same profile; sso roles and sso
+# creds --all over an emulated organisation of 500 accounts (20 ms a portal
+# round trip) next to the AWS CLI loop, scaled from 10 accounts; then a headless
 # browser login split into phases, next to Chrome alone on the same pages.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./assertion ./awsfiles
@@ -65,6 +67,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'PeakFloor|Version|CredentialProcessCached|AWSExportCredentials' -benchtime 30x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'AssumeRoleProcess|AssumeRoleEnvProcess|AWSCLIAssumeRoleRecipe' -benchtime 20x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'SSOCredsProcess|AWSCLISSOGetRoleCredentials' -benchtime 20x ./cmd/samlgo
+	$(GO) test -run '^$$' -bench 'SSORolesOrg|SSOCredsAllOrg|AWSCLISSOOrgLoop' -benchtime 1x ./cmd/samlgo
 	$(GO) test -run '^$$' -bench 'HeadlessLogin|ChromeAlone' -benchtime 10x -count 3 ./cli/demo
 
 # The login-page corpus (issue 10): every IdP shape without selectors, with

@@ -389,3 +389,41 @@ func FuzzConfigProfile(f *testing.F) {
 		}
 	})
 }
+
+// TestEnsureRegionsSameAsOneByOne: the batch that sso creds --all and
+// login --all-roles use writes what EnsureRegion did one profile at a
+// time, and writes nothing when one profile is refused.
+func TestEnsureRegionsSameAsOneByOne(t *testing.T) {
+	before := "[profile dev]\noutput = json\n\n[profile old]\nregion = us-east-2\n"
+	var prs []ProfileRegion
+	for _, p := range []string{"p3", "dev", "old", "default", "p1", "p3"} {
+		prs = append(prs, ProfileRegion{Profile: p, Region: "eu-west-1"})
+	}
+	prs = append(prs, ProfileRegion{Profile: "no-region"})
+	dir := t.TempDir()
+	one, batch := filepath.Join(dir, "one"), filepath.Join(dir, "batch")
+	for _, p := range []string{one, batch} {
+		if err := os.WriteFile(p, []byte(before), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, pr := range prs {
+		if err := EnsureRegion(context.Background(), one, pr.Profile, pr.Region); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := EnsureRegions(context.Background(), batch, prs); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(one)
+	if got, _ := os.ReadFile(batch); string(got) != string(want) || !strings.Contains(string(got), "[profile p1]") {
+		t.Fatalf("batch wrote\n%s\none by one\n%s", got, want)
+	}
+	bad := []ProfileRegion{{Profile: "fresh", Region: "eu-west-1"}, {Profile: "x", Region: "eu west 1"}}
+	if err := EnsureRegions(context.Background(), batch, bad); err == nil {
+		t.Fatal("a bad region was accepted")
+	}
+	if got, _ := os.ReadFile(batch); string(got) != string(want) {
+		t.Fatal("a refused batch changed the file")
+	}
+}

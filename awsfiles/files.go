@@ -314,21 +314,43 @@ func ValidRegion(name string) bool { return regionPattern().MatchString(name) }
 // it: the last of "[default]", "[profile NAME]" or any other spelling
 // botocore takes for the same profile.
 func EnsureRegion(ctx context.Context, path, profile, region string) error {
-	if region == "" {
+	return EnsureRegions(ctx, path, []ProfileRegion{{Profile: profile, Region: region}})
+}
+
+// ProfileRegion is a profile and the region EnsureRegions gives it.
+type ProfileRegion struct {
+	Profile, Region string
+}
+
+// EnsureRegions is EnsureRegion for many profiles in one locked write, in
+// their order: a login with --all-roles or sso creds --all over hundreds
+// of roles took a lock, parsed the file and synced it once a profile.
+// Nothing is written when one of them is refused.
+func EnsureRegions(ctx context.Context, path string, prs []ProfileRegion) error {
+	var todo []ProfileRegion
+	for _, pr := range prs {
+		if pr.Region == "" {
+			continue
+		}
+		if !ValidRegion(pr.Region) {
+			return fmt.Errorf("region %q is not an AWS region name", pr.Region)
+		}
+		if err := ValidProfileName(pr.Profile); err != nil {
+			return err
+		}
+		todo = append(todo, pr)
+	}
+	if len(todo) == 0 {
 		return nil
 	}
-	if !ValidRegion(region) {
-		return fmt.Errorf("region %q is not an AWS region name", region)
-	}
-	if err := ValidProfileName(profile); err != nil {
-		return err
-	}
 	return edit(ctx, path, false, func(doc *document) error {
-		start, end, ok := doc.sectionWhere(func(s string) bool {
-			p, ok := configProfile(s)
-			return ok && p == profile
-		})
-		doc.update(start, end, ok, ConfigSection(profile), []keyValue{{"region", region}}, nil, true)
+		for _, pr := range todo {
+			start, end, ok := doc.sectionWhere(func(s string) bool {
+				p, ok := configProfile(s)
+				return ok && p == pr.Profile
+			})
+			doc.update(start, end, ok, ConfigSection(pr.Profile), []keyValue{{"region", pr.Region}}, nil, true)
+		}
 		return nil
 	})
 }

@@ -3,12 +3,14 @@ package sso_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +292,67 @@ func TestEndpointSettings(t *testing.T) {
 	c, err = sso.NewClients(context.Background(), sso.ClientOptions{Region: "eu-west-1"})
 	if err != nil || c.AuthorizeEndpoint != "https://oidc.eu-west-1.amazonaws.com" {
 		t.Fatalf("default: %v, %q", err, c.AuthorizeEndpoint)
+	}
+}
+
+// TestParallelAgainstEmulator: the parallel calls through the real SDK
+// clients, pages of one, and the SDK's retryer (kept by NewClients)
+// taking a throttled call again instead of failing the run.
+func TestParallelAgainstEmulator(t *testing.T) {
+	home := isolate(t)
+	e := ssoemu.New()
+	var want []sso.Assignment
+	for i := range 40 {
+		id := fmt.Sprintf("%012d", 999999999999-i) // listed in descending order
+		e.Accounts = append(e.Accounts, ssoemu.Account{ID: id, Name: "acct-" + id, Roles: []string{"ReadOnly", "Admin", "Billing"}})
+		for _, r := range []string{"Admin", "Billing", "ReadOnly"} {
+			want = append(want, sso.Assignment{AccountID: id, AccountName: "acct-" + id, RoleName: r})
+		}
+	}
+	slices.SortFunc(want, func(a, b sso.Assignment) int {
+		return strings.Compare(a.AccountID+" "+a.RoleName, b.AccountID+" "+b.RoleName)
+	})
+	e.AutoApprove = true
+	e.Latency = 5 * time.Millisecond // calls overlap, as with the real portal
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	c := clients(t, e)
+	a := &sso.Authorizer{OIDC: c.OIDC, Cache: &sso.Cache{Dir: home + "/.aws/sso/cache"}, Session: session}
+	ctx := context.Background()
+	tok, err := a.LoginDevice(ctx, func(sso.DeviceAuthorization) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.FailNext("ListAccountRoles", "TooManyRequestsException")
+	as, err := sso.Assignments(ctx, c.Portal, tok.AccessToken)
+	if err != nil {
+		t.Fatalf("a throttled ListAccountRoles was not retried: %v", err)
+	}
+	if !slices.Equal(as, want) {
+		t.Fatalf("%d assignments, want %d in account and role order; first %v, want %v", len(as), len(want), as[:3], want[:3])
+	}
+	e.FailNext("GetRoleCredentials", "TooManyRequestsException")
+	cs, err := sso.AllRoleCredentials(ctx, c.Portal, time.Now(), tok.AccessToken, as)
+	if err != nil || len(cs) != len(as) {
+		t.Fatalf("a throttled GetRoleCredentials was not retried: %d, %v", len(cs), err)
+	}
+	if calls := e.Calls(); calls["ListAccountRoles"] != 120+1 || calls["GetRoleCredentials"] != 120+1 {
+		t.Errorf("calls %v: want every role page and every role once, plus the retried one", calls)
+	}
+	// The role calls, and the ListAccounts page fetched beside them.
+	if n := e.MaxInFlight(); n > sso.ParallelCalls+1 {
+		t.Errorf("%d portal calls at once, bound %d and a ListAccounts page", n, sso.ParallelCalls)
+	}
+
+	// A refusal is the error, whichever account it is.
+	e.FailNext("ListAccountRoles", "AccessDeniedException")
+	if _, err := sso.Assignments(ctx, c.Portal, tok.AccessToken); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Fatalf("refused ListAccountRoles: %v", err)
+	}
+	e.FailNext("GetRoleCredentials", "UnauthorizedException")
+	if _, err := sso.AllRoleCredentials(ctx, c.Portal, time.Now(), tok.AccessToken, as); !errors.Is(err, sso.ErrLoginRequired) {
+		t.Fatalf("401 among the roles: %v", err)
 	}
 }

@@ -50,29 +50,49 @@ func unauthorized(op string, err error) error {
 
 // Assignments lists every account the token reaches and every role in
 // each (ListAccounts and ListAccountRoles, all pages), sorted by account
-// id and role name.
+// id and role name. The accounts' roles are fetched ParallelCalls at a
+// time while ListAccounts pages on; the first call that fails stops the
+// others and is the error.
 func Assignments(ctx context.Context, p Portal, token string) ([]Assignment, error) {
-	var out []Assignment
+	type account struct {
+		info  ssotypes.AccountInfo
+		roles []string // written by the account's job alone
+	}
+	g := newGroup(ctx)
+	var accounts []*account
 	var next *string
+pages:
 	for page := 0; ; page++ {
 		if page == maxPages {
-			return nil, errors.New("ListAccounts: the access portal kept answering with more pages")
+			g.fail(errors.New("ListAccounts: the access portal kept answering with more pages"))
+			break
 		}
-		la, err := p.ListAccounts(ctx, &awssso.ListAccountsInput{AccessToken: aws.String(token), NextToken: next})
+		la, err := p.ListAccounts(g.ctx, &awssso.ListAccountsInput{AccessToken: aws.String(token), NextToken: next})
 		if err != nil {
-			return nil, unauthorized("ListAccounts", err)
+			g.fail(unauthorized("ListAccounts", err))
+			break
 		}
-		for _, acc := range la.AccountList {
-			roles, err := accountRoles(ctx, p, token, aws.ToString(acc.AccountId))
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range roles {
-				out = append(out, Assignment{AccountID: aws.ToString(acc.AccountId), AccountName: aws.ToString(acc.AccountName), Email: aws.ToString(acc.EmailAddress), RoleName: r})
+		for _, info := range la.AccountList {
+			a := &account{info: info}
+			accounts = append(accounts, a)
+			if !g.Go(func(ctx context.Context) (err error) {
+				a.roles, err = accountRoles(ctx, p, token, aws.ToString(info.AccountId))
+				return err
+			}) {
+				break pages
 			}
 		}
 		if next = la.NextToken; aws.ToString(next) == "" {
 			break
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []Assignment
+	for _, a := range accounts {
+		for _, r := range a.roles {
+			out = append(out, Assignment{AccountID: aws.ToString(a.info.AccountId), AccountName: aws.ToString(a.info.AccountName), Email: aws.ToString(a.info.EmailAddress), RoleName: r})
 		}
 	}
 	slices.SortFunc(out, func(a, b Assignment) int {
@@ -124,6 +144,31 @@ func RoleCredentials(ctx context.Context, p Portal, now time.Time, token, accoun
 	return c, nil
 }
 
+// AllRoleCredentials gets the credentials of every assignment
+// (RoleCredentials), ParallelCalls at a time; the i-th is as[i]'s. The
+// first call that fails stops the others and is the error, naming its
+// account and role.
+func AllRoleCredentials(ctx context.Context, p Portal, now time.Time, token string, as []Assignment) ([]creds.Credentials, error) {
+	out := make([]creds.Credentials, len(as))
+	g := newGroup(ctx)
+	for i, a := range as {
+		if !g.Go(func(ctx context.Context) error {
+			c, err := RoleCredentials(ctx, p, now, token, a.AccountID, a.RoleName)
+			if err != nil {
+				return fmt.Errorf("account %q role %q: %w", a.AccountID, a.RoleName, err)
+			}
+			out[i] = c
+			return nil
+		}) {
+			break
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ClientOptions configure the SSO OIDC and portal clients.
 type ClientOptions struct {
 	// Region is the Identity Center region (sso_region).
@@ -147,6 +192,9 @@ type Clients struct {
 // settings (AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO,
 // AWS_ENDPOINT_URL, a profile's endpoint_url and [services] section).
 // They never read credentials: both APIs authenticate with the token.
+// They keep the SDK's standard retryer, which retries throttling
+// (TooManyRequestsException) with backoff; the parallel calls of
+// Assignments and AllRoleCredentials rely on it.
 func NewClients(ctx context.Context, o ClientOptions) (*Clients, error) {
 	opts := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRegion(o.Region),

@@ -131,10 +131,12 @@ func (o *Output) Deliver(ctx context.Context, items []flow.Issued) error {
 	if err := awsfiles.WriteCredentialsOrigin(ctx, credPath, profiles, origin); err != nil {
 		return err
 	}
-	for _, it := range items {
-		if err := awsfiles.EnsureRegion(ctx, cfgPath, it.Profile, it.Region); err != nil {
-			return fmt.Errorf("credentials written, but adding the region to %s failed: %w", cfgPath, err)
-		}
+	regions := make([]awsfiles.ProfileRegion, len(items))
+	for i, it := range items {
+		regions[i] = awsfiles.ProfileRegion{Profile: it.Profile, Region: it.Region}
+	}
+	if err := awsfiles.EnsureRegions(ctx, cfgPath, regions); err != nil {
+		return fmt.Errorf("credentials written, but adding the region to %s failed: %w", cfgPath, err)
 	}
 	for _, it := range items {
 		exp := it.Creds.Expiration

@@ -164,16 +164,19 @@ func credsRun(ctx context.Context, o *CredsOptions) error {
 			return err
 		}
 	}
-	for i, x := range want {
-		var c creds.Credentials
-		err := a.WithToken(ctx, &tok, func(access string) (err error) {
-			c, err = sso.RoleCredentials(ctx, svc.Portal, o.Now(), access, x.AccountID, x.RoleName)
-			return err
-		})
-		if err != nil {
-			return ssoError(err, s)
-		}
-		items[i].Creds = c
+	// All roles at once (sso.ParallelCalls in flight). A 401 from any of
+	// them refreshes the token and asks for the whole set again; nothing
+	// is written until every role has its credentials.
+	var cs []creds.Credentials
+	err = a.WithToken(ctx, &tok, func(access string) (err error) {
+		cs, err = sso.AllRoleCredentials(ctx, svc.Portal, o.Now(), access, want)
+		return err
+	})
+	if err != nil {
+		return ssoError(err, s)
+	}
+	for i := range items {
+		items[i].Creds = cs[i]
 	}
 	if len(items) == 0 {
 		fmt.Fprintln(o.IO.ErrOut, "samlgo: the token reaches no account or role; nothing written")

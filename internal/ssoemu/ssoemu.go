@@ -65,6 +65,12 @@ type Emulator struct {
 	Users map[string]string
 	// SessionTTL is the IdP session's life (default 8h).
 	SessionTTL time.Duration
+	// Latency delays every portal answer (ListAccounts, ListAccountRoles,
+	// GetRoleCredentials), as the round trip to the real portal does;
+	// calls wait it out side by side (default none).
+	Latency time.Duration
+	// LatencyOps, when set, are the only operations Latency delays.
+	LatencyOps []string
 
 	mu       sync.Mutex
 	clients  map[string]*client
@@ -76,6 +82,8 @@ type Emulator struct {
 	calls    map[string]int
 	failNext map[string]string
 	sessions map[string]time.Time // IdP session cookies and their expiry
+	inFlight int                  // portal calls being answered
+	maxIn    int                  // the most inFlight has been
 
 	ln  net.Listener
 	srv *http.Server
@@ -146,9 +154,9 @@ func (e *Emulator) Start() error {
 	mux.HandleFunc("POST /login/password", e.loginPassword)
 	mux.HandleFunc("GET /device", e.devicePage)
 	mux.HandleFunc("POST /device/decide", e.deviceDecide)
-	mux.HandleFunc("GET /assignment/accounts", e.listAccounts)
-	mux.HandleFunc("GET /assignment/roles", e.listRoles)
-	mux.HandleFunc("GET /federation/credentials", e.roleCredentials)
+	mux.HandleFunc("GET /assignment/accounts", e.portal("ListAccounts", e.listAccounts))
+	mux.HandleFunc("GET /assignment/roles", e.portal("ListAccountRoles", e.listRoles))
+	mux.HandleFunc("GET /federation/credentials", e.portal("GetRoleCredentials", e.roleCredentials))
 	e.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = e.srv.Serve(ln) }()
 	return nil
@@ -172,6 +180,41 @@ func (e *Emulator) Calls() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// MaxInFlight returns the most portal calls (ListAccounts,
+// ListAccountRoles, GetRoleCredentials) the emulator has been answering
+// at once.
+func (e *Emulator) MaxInFlight() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.maxIn
+}
+
+// portal counts a call of op in flight and waits Latency (or until the
+// client gives up) before h answers it.
+func (e *Emulator) portal(op string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		e.inFlight++
+		e.maxIn = max(e.maxIn, e.inFlight)
+		e.mu.Unlock()
+		defer func() {
+			e.mu.Lock()
+			e.inFlight--
+			e.mu.Unlock()
+		}()
+		if e.Latency > 0 && (e.LatencyOps == nil || slices.Contains(e.LatencyOps, op)) {
+			t := time.NewTimer(e.Latency)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		h(w, r)
+	}
 }
 
 // FailNext makes the next call of op answer the AWS error errType

@@ -233,3 +233,39 @@ func TestIdPSignIn(t *testing.T) {
 		t.Errorf("calls %v", c)
 	}
 }
+
+// TestLatencyAndMaxInFlight: portal calls wait out Latency side by side,
+// counted by MaxInFlight, and a client that gives up is not kept waiting.
+func TestLatencyAndMaxInFlight(t *testing.T) {
+	e, _, _, portal := start(t)
+	e.Latency = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, err := portal.ListAccountRoles(ctx, &awssso.ListAccountRolesInput{AccessToken: ptr("x"), AccountId: ptr("111111111111")})
+			errs <- err
+		}()
+	}
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
+	for e.MaxInFlight() < 3 {
+		select {
+		case <-deadline.C:
+			t.Fatalf("MaxInFlight %d with three calls waiting", e.MaxInFlight())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	for range 3 {
+		if err := <-errs; !errors.Is(err, context.Canceled) {
+			t.Fatalf("a cancelled call: %v", err)
+		}
+	}
+	if n := e.MaxInFlight(); n != 3 {
+		t.Errorf("MaxInFlight %d, want 3", n)
+	}
+	if n := e.Calls()["ListAccountRoles"]; n != 0 {
+		t.Errorf("%d calls answered during their latency", n)
+	}
+}
