@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -86,13 +88,27 @@ func runCtx(ctx context.Context, f func() error) error {
 // startError explains a Chrome that did not start. chromedp reports
 // "chrome failed to start:" followed by whatever the program printed,
 // which is nothing for a program that is not Chrome at all.
-func startError(exe string, err error) error {
+func startError(exe string, headless bool, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	said := strings.Join(strings.Fields(err.Error()), " ")
+	if !headless && noWindow().MatchString(said) {
+		// Chrome's own lines (dbus, zygote) say nothing a person can act on.
+		return fmt.Errorf("starting %s: %w (DISPLAY=%q, WAYLAND_DISPLAY=%q)", exe, ErrNoWindow, os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY"))
+	}
 	if strings.HasSuffix(said, "chrome failed to start:") {
 		return fmt.Errorf("starting %s: it exited without answering as Chrome does; pass a Chrome or Chromium with --browser, SAMLGO_BROWSER or the config's browser: %w", exe, errors.New(said))
 	}
 	return fmt.Errorf("starting %s: %w", exe, err)
 }
+
+// ErrNoWindow is a visible Chrome that could not open a window: no X
+// server or Wayland compositor answers at the display the environment
+// names (a stale DISPLAY in an SSH or tmux session).
+var ErrNoWindow = errors.New("could not open a Chrome window on the display")
+
+// noWindow matches what Chrome prints when it finds no display to draw on.
+var noWindow = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`Missing X server or \$DISPLAY|The platform failed to initialize|cannot open display|Failed to connect to Wayland display`)
+})

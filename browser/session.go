@@ -96,7 +96,7 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 
 	start := time.Now()
 	if err := runCtx(ctx, func() error { return chromedp.Do(bctx) }); err != nil {
-		return nil, startError(o.ExecPath, err)
+		return nil, startError(o.ExecPath, o.Headless, err)
 	}
 	s.started = time.Since(start)
 	// The stall clock starts with Chrome: a slow start (a loaded machine,

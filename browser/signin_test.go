@@ -339,3 +339,17 @@ func TestFindAndProfile(t *testing.T) {
 		t.Errorf("ProfileDir = %q", got)
 	}
 }
+
+// TestNoWindowOnStaleDisplay: a visible Chrome whose DISPLAY names no X
+// server printed Chrome's raw lines; it is ErrNoWindow, which the command
+// layer turns into "pass --headless" (issue 15).
+func TestNoWindowOnStaleDisplay(t *testing.T) {
+	t.Setenv("DISPLAY", ":97")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err := signIn(t, ctx, Options{URL: "http://127.0.0.1:1/never"})
+	if !errors.Is(err, ErrNoWindow) || strings.Contains(err.Error(), "dbus") || !strings.Contains(err.Error(), `DISPLAY=":97"`) {
+		t.Fatalf("err = %v, want ErrNoWindow without Chrome's raw lines", err)
+	}
+}

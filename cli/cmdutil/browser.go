@@ -199,6 +199,8 @@ func SignInError(err error, timeout time.Duration) error {
 	switch {
 	case errors.Is(err, browser.ErrClosed):
 		return &ExitError{ExitCancelled, err, nil}
+	case errors.Is(err, browser.ErrNoWindow):
+		return FailureError(err, "hint: pass --headless (samlgo fills ordinary login forms itself), or set DISPLAY to a display that answers")
 	case errors.Is(err, context.DeadlineExceeded):
 		return FailureError(fmt.Errorf("no sign-in within %s; the IdP never posted to AWS", timeout),
 			"hint: pass a longer --timeout, or --no-headless to see the page")

@@ -218,6 +218,7 @@ func TestSignInError(t *testing.T) {
 		{context.DeadlineExceeded, ExitFailure, "--timeout"},
 		{&browser.StallError{Reason: "r", HTML: "/p.html"}, ExitFailure, "/p.html"},
 		{&browser.RejectedError{What: "password"}, ExitFailure, ""},
+		{fmt.Errorf("starting chromium: %w", browser.ErrNoWindow), ExitFailure, "pass --headless"},
 	}
 	for _, c := range cases {
 		err := SignInError(c.err, time.Minute)
@@ -250,5 +251,37 @@ func TestStaySignedInFromConfig(t *testing.T) {
 		if b.Options.Autofill.NoStaySignedIn != c.want {
 			t.Errorf("stay_signed_in %v: NoStaySignedIn = %v", c.stay, b.Options.Autofill.NoStaySignedIn)
 		}
+	}
+}
+
+// TestPasteOnTerminal: a response pasted into --saml-file - on a terminal
+// was cut at 4,096 bytes and reported as malformed XML; it is refused with
+// the reason and "use a file", and a long line read from a terminal
+// anywhere else is refused the same way (issue 15).
+func TestPasteOnTerminal(t *testing.T) {
+	ios, in, _, _ := iostreams.Test()
+	ios.InTTY = true
+	in.WriteString(strings.Repeat("A", 5000) + "\n")
+	_, err := ReadSAML(context.Background(), ios, "-")
+	code, hints := Classify(err)
+	if code != 2 || !strings.Contains(err.Error(), "too long to paste") || len(hints) != 1 || !strings.Contains(hints[0], "--saml-file FILE") {
+		t.Errorf("SAML on a terminal: %v (exit %d, %q)", err, code, hints)
+	}
+	if in.Len() != 5001 {
+		t.Error("the terminal was read before refusing")
+	}
+	if _, err := ReadArg(context.Background(), ios, "--token-file", "-", 1<<20); err == nil || !strings.Contains(err.Error(), "a line is 1023 bytes or more") {
+		t.Errorf("long line from a terminal: %v", err)
+	}
+	in.Reset()
+	in.WriteString("short-token\n")
+	if b, err := ReadArg(context.Background(), ios, "--token-file", "-", 1<<20); err != nil || string(b) != "short-token\n" {
+		t.Errorf("short line from a terminal: %q %v", b, err)
+	}
+	ios.InTTY = false
+	in.Reset()
+	in.WriteString(strings.Repeat("A", 5000))
+	if b, err := ReadArg(context.Background(), ios, "--token-file", "-", 1<<20); err != nil || len(b) != 5000 {
+		t.Errorf("a pipe: %d bytes, %v", len(b), err)
 	}
 }

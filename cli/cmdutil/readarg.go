@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,10 @@ func ReadArg(ctx context.Context, ios *iostreams.IOStreams, what, path string, l
 	name := ArgName(what, path)
 	if path == "-" {
 		b, err := input.ReadAll(ctx, ios.In, limit)
+		if err == nil && ios.InTTY && cutByTerminal(b) {
+			return nil, UsageError(fmt.Errorf("%s: a line is %d bytes or more, where a terminal cuts what is pasted", name, ttyLineMax),
+				"hint: save it to a file and pass the file instead of -")
+		}
 		return b, argError(ctx, name, err)
 	}
 	f, _, err := input.Open(path, input.FollowSymlink)
@@ -57,4 +62,19 @@ func argError(ctx context.Context, name string, err error) error {
 		return UsageErrorf("%s: %w", name, err)
 	}
 	return UsageErrorf("reading %s: %w", name, unwrapPathError(err))
+}
+
+// ttyLineMax is the longest line a terminal in canonical mode passes on
+// (Linux: 4,095 bytes and the newline; macOS cuts sooner, at 1,024).
+const ttyLineMax = 1023
+
+// cutByTerminal reports whether text read from a terminal holds a line so
+// long that the terminal may have cut it.
+func cutByTerminal(b []byte) bool {
+	for line := range bytes.SplitSeq(b, []byte("\n")) {
+		if len(line) >= ttyLineMax {
+			return true
+		}
+	}
+	return false
 }

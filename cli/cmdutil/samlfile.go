@@ -21,6 +21,12 @@ func ReadSAML(ctx context.Context, ios *iostreams.IOStreams, path string) (*asse
 		return nil, UsageErrorf("no SAML response given; pass --saml-file PATH, or --saml-file - for stdin")
 	}
 	name := SAMLName(path)
+	if path == "-" && ios.InTTY {
+		// A terminal cuts a pasted line at 4,096 bytes (1,024 on macOS), and
+		// a response is longer: it would arrive cut and read as broken XML.
+		return nil, UsageError(errors.New("--saml-file - reads stdin, which is a terminal here; a SAML response is too long to paste into one (the terminal cuts lines at 4 KiB)"),
+			"hint: save it to a file and pass --saml-file FILE, or pipe it in: xclip -o | samlgo login --saml-file -")
+	}
 	b, err := ReadArg(ctx, ios, "SAML response", path, assertion.MaxInputLen+1)
 	if err != nil {
 		return nil, err
