@@ -253,6 +253,11 @@ func (s *session) fill(tctx context.Context, st formState, filled map[string]int
 			return nil // the person types it
 		}
 		if filled["pass"] > 0 {
+			if filled["otp"] > 0 {
+				// Many IdPs start over at the password when the code was
+				// wrong: the code is what was refused.
+				return &RejectedError{What: "one-time code", IdPMessage: st.Error}
+			}
 			return &RejectedError{What: "password", IdPMessage: st.Error}
 		}
 		if st.User != "" && typeUser {

@@ -231,6 +231,22 @@ func TestWrongPasswordIsNotRetried(t *testing.T) {
 	}
 }
 
+// TestWrongCodeIsNotCalledPassword: an IdP that starts over at the
+// password page after a wrong one-time code was reported as refusing the
+// password (issue 15).
+func TestWrongCodeIsNotCalledPassword(t *testing.T) {
+	srv := testIdP(t)
+	var calls int32
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err := signIn(t, ctx, Options{Headless: true, URL: srv.SignOnURL(""), Autofill: &Autofill{Username: "dave", Password: password("d", &calls),
+		OTP: func() (string, error) { return "000000", nil }}})
+	var re *RejectedError
+	if !errors.As(err, &re) || re.What != "one-time code" || re.IdPMessage != "Wrong code." || calls != 1 {
+		t.Fatalf("err = %v, password asked %d times", err, calls)
+	}
+}
+
 func TestStallAndTimeout(t *testing.T) {
 	srv := testIdP(t)
 	t.Run("a page that never posts stalls", func(t *testing.T) {
