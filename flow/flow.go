@@ -78,6 +78,9 @@ type Login struct {
 	Notify func(msg string)
 	// Log receives debug records; never secrets.
 	Log *slog.Logger
+	// Offered, when set, hears the roles of each response captured (to
+	// remember them for completion).
+	Offered func(roles []assertion.Role)
 	// Trace, when set, hears "captured" and "written" as they happen
 	// (benchmarks split a login into phases with it).
 	Trace func(event string)
@@ -91,8 +94,11 @@ func (l *Login) notify(msg string) {
 
 // warn passes on what the assertion reader noticed (a malformed Role
 // value left out, Role values differing only in case), one line each: the
-// login goes on with the roles that remain.
+// login goes on with the roles that remain. Offered hears the roles.
 func (l *Login) warn(resp *assertion.Response) {
+	if l.Offered != nil && len(resp.Roles) > 0 {
+		l.Offered(resp.Roles)
+	}
 	for _, w := range resp.Warnings {
 		l.notify("warning: " + w)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/internal/idp"
 	"github.com/samlgo/samlgo/internal/stsemu"
@@ -35,6 +36,9 @@ const (
 	Profile = "samlgo-demo"
 )
 
+// defaultRole is the demo's role without --role and without a terminal.
+const defaultRole = "Developer"
+
 // Roles are the demo user's three roles.
 var Roles = []string{
 	"arn:aws:iam::" + account + ":role/Developer,arn:aws:iam::" + account + ":saml-provider/SamlgoDemo",
@@ -51,11 +55,13 @@ type Options struct {
 	Keep    bool
 	Role    string
 	Browser string
+	// Prompter shows the role picker on a terminal when --role is not given.
+	Prompter prompt.Prompter
 }
 
 // NewCmdDemo builds the command.
 func NewCmdDemo(f *cmdutil.Factory) *cobra.Command {
-	o := &Options{IO: f.IOStreams, Now: f.Now, Getenv: f.Getenv}
+	o := &Options{IO: f.IOStreams, Now: f.Now, Getenv: f.Getenv, Prompter: f.Prompter}
 	cmd := &cobra.Command{
 		Use:   "samlgo-demo",
 		Short: "Run a whole login against a built-in local IdP and STS",
@@ -75,7 +81,7 @@ touched.`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.Keep, "keep", false, "keep the temporary directory with the credentials file")
-	cmd.Flags().StringVar(&o.Role, "role", "Developer", "role to choose among the demo user's three roles")
+	cmd.Flags().StringVar(&o.Role, "role", "", "role to choose among the demo user's three roles (default: the picker on a terminal, else "+defaultRole+")")
 	cmd.Flags().StringVar(&o.Browser, "browser", "", "Chrome or Chromium to run (default $SAMLGO_BROWSER, then PATH)")
 	return cmd
 }
@@ -178,9 +184,19 @@ func demoRun(ctx context.Context, o *Options) error {
 	say("local STS emulator on %s", services.STS.URL)
 	say("signing in with headless Chrome…")
 
-	login, _, err := services.Login(o.IO, o.Now, o.Log, exe, o.Role, dir)
+	// On a terminal a new user sees the picker, as a real login shows it.
+	selector, pick := o.Role, o.Role == "" && o.Prompter != nil && o.IO.CanPrompt()
+	if selector == "" && !pick {
+		selector = defaultRole
+	}
+	login, _, err := services.Login(o.IO, o.Now, o.Log, exe, selector, dir)
 	if err != nil {
 		return err
+	}
+	if pick {
+		login.Choose = func(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error) {
+			return o.Prompter.PickRole(roles, aliases, "")
+		}
 	}
 	login.Notify = func(msg string) { fmt.Fprintf(o.IO.ErrOut, "samlgo: %s\n", msg) }
 	if err := login.Run(ctx); err != nil {

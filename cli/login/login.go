@@ -17,6 +17,7 @@ import (
 	"github.com/samlgo/samlgo/cli/prompt"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/flow"
+	"github.com/samlgo/samlgo/recent"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -31,6 +32,9 @@ type Options struct {
 	Config func() (*config.Config, error)
 	// NewAssumer makes the STS client for a region and profile.
 	NewAssumer func(ctx context.Context, o sts.Options) (flow.SAMLAssumer, error)
+	// Recent remembers, per account, the roles offered and the one chosen
+	// (nil: nothing is remembered).
+	Recent *recent.Store
 	// NewBrowser prepares the browser sign-in for an account.
 	NewBrowser func(ctx context.Context, cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error)
 
@@ -78,6 +82,9 @@ is used; the response may be base64, URL-encoded, a whole form body, or XML.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// --debug and --config are known only now.
 			opts.Log, opts.Config = f.Log, f.Config
+			if store, err := recent.Default(); err == nil {
+				opts.Recent = store
+			}
 			opts.NewBrowser = func(ctx context.Context, cfg *config.Config, acct config.Account, acctName string) (flow.Capturer, error) {
 				b, err := opts.Browser.Capturer(ctx, f, cfg, acct, acctName)
 				if err != nil {
@@ -179,8 +186,31 @@ func loginRun(ctx context.Context, opts *Options) error {
 		Notify:     func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s\n", msg) },
 		Log:        opts.Log,
 	}
+	if opts.Recent != nil && acctName != "" {
+		l.Offered = func(roles []assertion.Role) {
+			arns := make([]string, len(roles))
+			for i, r := range roles {
+				arns[i] = r.RoleARN
+			}
+			if err := opts.Recent.Offered(acctName, arns); err != nil {
+				opts.Log.Debug("remembering the roles offered", "error", err)
+			}
+		}
+	}
 	if opts.IO.CanPrompt() {
-		l.Choose = opts.Prompter.PickRole
+		l.Choose = func(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error) {
+			last := ""
+			if opts.Recent != nil && acctName != "" {
+				last = opts.Recent.Get(acctName).Chosen
+			}
+			r, err := opts.Prompter.PickRole(roles, aliases, last)
+			if err == nil && opts.Recent != nil && acctName != "" {
+				if err := opts.Recent.Chose(acctName, r.RoleARN); err != nil {
+					opts.Log.Debug("remembering the role chosen", "error", err)
+				}
+			}
+			return r, err
+		}
 	}
 	return cmdutil.LoginError(l.Run(ctx), aliases)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/internal/fakests"
 	"github.com/samlgo/samlgo/internal/idp"
+	"github.com/samlgo/samlgo/recent"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -243,6 +244,37 @@ func TestPickerOnTerminal(t *testing.T) {
 	}
 	if c, err := awsfiles.ReadCredentials(e.creds, "corp"); err != nil || c.AccessKeyID != "ASIAPICKED0000000001" {
 		t.Fatalf("profile corp = %v, %v", c, err)
+	}
+}
+
+// TestPickerRemembersLastRole: the role chosen is preselected next time for
+// the account, and the roles offered are kept for completion (issue 15).
+func TestPickerRemembersLastRole(t *testing.T) {
+	e := newEnv(t)
+	e.opts.IO.InTTY, e.opts.IO.ErrTTY = true, true
+	e.opts.Recent = &recent.Store{Path: filepath.Join(e.dir, "recent.json")}
+	e.cfg = &config.Config{DefaultAccount: "corp", Accounts: map[string]config.Account{"corp": {Profile: "corp"}}}
+	pickDev := func(roles []assertion.Role) (assertion.Role, error) {
+		for _, r := range roles {
+			if r.RoleARN == devB {
+				return r, nil
+			}
+		}
+		return assertion.Role{}, errors.New("missing")
+	}
+	for i := range 2 {
+		e.samlFile(idp.ResponseOptions{Roles: []string{pair(adminA, provA), pair(devB, provB)}})
+		e.prompt.ExpectPick(pickDev)
+		e.sts.Expect(devB, "ASIAPICKED0000000001")
+		if err := e.run(); err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+	}
+	if got := e.prompt.Preselected; len(got) != 2 || got[0] != "" || got[1] != devB {
+		t.Errorf("preselected %q, want none then %s", got, devB)
+	}
+	if a := e.opts.Recent.Get("corp"); a.Chosen != devB || len(a.Offered) != 2 {
+		t.Errorf("remembered %+v", a)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/huh"
+	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/term"
 
 	"github.com/samlgo/samlgo/assertion"
@@ -27,8 +27,9 @@ var ErrCancelled = errors.New("cancelled")
 // Prompter is what commands ask the person through. Commands only call it
 // when IOStreams.CanPrompt is true.
 type Prompter interface {
-	// PickRole shows a filterable list of roles grouped by account.
-	PickRole(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error)
+	// PickRole shows a filterable list of roles grouped by account, with
+	// preselect (a role ARN, "" for none) highlighted first.
+	PickRole(roles []assertion.Role, aliases assertion.Aliases, preselect string) (assertion.Role, error)
 	// Secret reads a line without echo (passwords, one-time codes).
 	Secret(prompt string) (string, error)
 	// Line reads a line with echo (a username).
@@ -58,8 +59,9 @@ func NewTerminal(ctx context.Context, ios *iostreams.IOStreams) *Terminal {
 // pickTries is how many answers the numbered list takes before it gives up.
 const pickTries = 3
 
-// PickRole implements Prompter with a huh select.
-func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (assertion.Role, error) {
+// PickRole implements Prompter with samlgo's list (picker), or a numbered
+// list on a terminal that cannot draw one.
+func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases, preselect string) (assertion.Role, error) {
 	sorted := assertion.SortByAccount(roles, aliases)
 	width := 0
 	for _, r := range sorted {
@@ -76,33 +78,28 @@ func (t *Terminal) PickRole(roles []assertion.Role, aliases assertion.Aliases) (
 		}
 		return sorted[i], nil
 	}
-	opts := make([]huh.Option[int], len(sorted))
-	for i, l := range labels {
-		opts[i] = huh.NewOption(l, i)
+	pre := 0
+	for i, r := range sorted {
+		if r.RoleARN == preselect {
+			pre = i
+		}
 	}
-	choice := 0
-	sel := huh.NewSelect[int]().
-		Title("Choose an AWS role").
-		Description("↑/↓ move · / filter · enter choose · ctrl+c cancel").
-		Options(opts...).
-		Value(&choice)
-	if len(opts) > 12 {
-		sel.Height(16) // scrolls; the filter narrows long lists
-	}
-	// Never huh's own accessible mode (which it picks for TERM=dumb): it
-	// ignored Ctrl-C, took Ctrl-D for role 1 and panicked on a number out
-	// of range. pickNumber is samlgo's.
-	form := huh.NewForm(huh.NewGroup(sel)).WithInput(t.IO.In).WithOutput(t.IO.ErrOut).WithShowHelp(false).WithAccessible(false)
-	if err := form.RunWithContext(t.ctx); err != nil {
+	p := newPicker("Choose an AWS role", labels, pre)
+	// samlgo's own list, not huh's select: huh filters by one substring,
+	// shows no count and takes no preselection; its accessible mode (for
+	// TERM=dumb) ignored Ctrl-C, took Ctrl-D for role 1 and panicked on a
+	// number out of range (pickNumber replaces it).
+	prog := tea.NewProgram(p, tea.WithInput(t.IO.In), tea.WithOutput(t.IO.ErrOut), tea.WithContext(t.ctx), tea.WithoutSignalHandler())
+	if _, err := prog.Run(); err != nil {
 		if t.ctx.Err() != nil {
 			return assertion.Role{}, t.ctx.Err()
 		}
-		if errors.Is(err, huh.ErrUserAborted) {
-			return assertion.Role{}, ErrCancelled
-		}
 		return assertion.Role{}, fmt.Errorf("role picker: %w", err)
 	}
-	return sorted[choice], nil
+	if p.cancelled || p.chosen < 0 {
+		return assertion.Role{}, ErrCancelled
+	}
+	return sorted[p.chosen], nil
 }
 
 // pickNumber prints the labels numbered from 1 and reads the number of one.

@@ -45,7 +45,7 @@ func TestNumberedPicker(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			term, errOut := numbered(t, context.Background(), strings.NewReader(tc.in))
-			r, err := term.PickRole(pickRoles, nil)
+			r, err := term.PickRole(pickRoles, nil, "")
 			if tc.err != nil {
 				if !errors.Is(err, tc.err) {
 					t.Fatalf("PickRole = %v, %v; want %v", r, err, tc.err)
@@ -71,7 +71,7 @@ func TestNumberedPickerEndsOnCancel(t *testing.T) {
 	term, _ := numbered(t, ctx, r)
 	done := make(chan error, 1)
 	go func() {
-		_, err := term.PickRole(pickRoles, nil)
+		_, err := term.PickRole(pickRoles, nil, "")
 		done <- err
 	}()
 	cancel()

@@ -1,6 +1,7 @@
 package root
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/cli/cmdutil"
+	"github.com/samlgo/samlgo/recent"
 )
 
 // completeFlags gives every flag with a known set of values its dynamic
@@ -33,7 +35,6 @@ func completeFlags(root *cobra.Command, f *cmdutil.Factory) {
 		"shell":       fixed("bash", "zsh", "fish", "powershell"),
 		"sso-region":  cobra.NoFileCompletions,
 		"region":      cobra.NoFileCompletions,
-		"role":        cobra.NoFileCompletions,
 		"username":    cobra.NoFileCompletions,
 		"duration":    cobra.NoFileCompletions,
 		"mfa-code":    cobra.NoFileCompletions,
@@ -58,6 +59,15 @@ func completeFlags(root *cobra.Command, f *cmdutil.Factory) {
 		for name, fn := range byName {
 			if c.LocalNonPersistentFlags().Lookup(name) != nil {
 				_ = c.RegisterFlagCompletionFunc(name, fn)
+			}
+		}
+		if c.LocalNonPersistentFlags().Lookup("role") != nil {
+			if sso {
+				_ = c.RegisterFlagCompletionFunc("role", cobra.NoFileCompletions)
+			} else {
+				_ = c.RegisterFlagCompletionFunc("role", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+					return recentRoles(cmd, f), cobra.ShellCompDirectiveNoFileComp
+				})
 			}
 		}
 		// sso's --account is an AWS account id or name, not a config account.
@@ -105,4 +115,32 @@ func ssoSessions() []string {
 	}
 	names, _ := awsfiles.ConfigSectionNames(p, awsfiles.KindSSOSession)
 	return names
+}
+
+// recentRoles are the role ARNs the last assertion of the account offered
+// (--account, else the config's default account; every account's when
+// neither names one).
+func recentRoles(cmd *cobra.Command, f *cmdutil.Factory) []string {
+	store, err := recent.Default()
+	if err != nil {
+		return nil
+	}
+	account := ""
+	if fl := cmd.Flag("account"); fl != nil {
+		account = fl.Value.String()
+	}
+	if account == "" {
+		if cfg, err := f.Config(); err == nil {
+			account = cfg.DefaultAccount
+		}
+	}
+	if account != "" {
+		return store.Get(account).Offered
+	}
+	var all []string
+	for _, a := range store.Accounts() {
+		all = append(all, a.Offered...)
+	}
+	sort.Strings(all)
+	return slices.Compact(all)
 }

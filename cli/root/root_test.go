@@ -14,6 +14,7 @@ import (
 	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/idp"
 	"github.com/samlgo/samlgo/internal/samltest"
+	"github.com/samlgo/samlgo/recent"
 )
 
 func TestRun(t *testing.T) {
@@ -95,6 +96,10 @@ func TestCompletion(t *testing.T) {
 	t.Setenv("SAMLGO_CONFIG", cfg)
 	os.WriteFile(filepath.Join(home, "config"), []byte("[default]\nregion = eu-west-1\n[profile dev]\n[sso-session corp-sso]\nsso_start_url = https://x.awsapps.com/start\n"), 0o600)
 	os.WriteFile(filepath.Join(home, "credentials"), []byte("[saml]\naws_access_key_id = A\n[dev]\naws_access_key_id = B\n"), 0o600)
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, "cache"))
+	store, _ := recent.Default()
+	store.Offered("corp", []string{"arn:aws:iam::123456789012:role/ReadOnly", "arn:aws:iam::123456789012:role/Admin"})
+	store.Offered("lab", []string{"arn:aws:iam::210987654321:role/Lab"})
 	os.WriteFile(cfg, []byte("default_account = \"corp\"\n[accounts.corp]\nurl = \"https://idp.example/sso\"\n[accounts.lab]\nurl = \"https://idp.example/lab\"\n"), 0o600)
 	for _, c := range []struct {
 		args []string
@@ -108,7 +113,9 @@ func TestCompletion(t *testing.T) {
 		{[]string{"login", "--format", ""}, "profile\nenv\njson\n:4\n"},
 		{[]string{"roles", "--output", ""}, "text\njson\n:4\n"},
 		{[]string{"env", "--shell", ""}, "bash\nzsh\nfish\npowershell\n:4\n"},
-		{[]string{"login", "--role", ""}, ":4\n"},
+		{[]string{"login", "--role", ""}, "arn:aws:iam::123456789012:role/Admin\narn:aws:iam::123456789012:role/ReadOnly\n:4\n"},
+		{[]string{"login", "-a", "lab", "--role", ""}, "arn:aws:iam::210987654321:role/Lab\n:4\n"},
+		{[]string{"sso", "creds", "--role", ""}, ":4\n"},
 	} {
 		ios, _, out, _ := iostreams.Test()
 		f := cmdutil.New(context.Background(), ios)

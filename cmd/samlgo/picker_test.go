@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +102,44 @@ func TestPickerOnTerminal(t *testing.T) {
 			t.Errorf("the picker drew on stdout")
 		}
 	})
+	// The role chosen above is preselected for the account next time.
+	t.Run("last role preselected", func(t *testing.T) {
+		os.Remove(code)
+		send, screen := tmuxSession(t, w, script)
+		waitFor(t, "the picker", func() bool { return strings.Contains(screen(), "Choose an AWS role (3 of 3)") })
+		if !regexp.MustCompile(`(?m)^> ` + acctA + ` +ReadOnly$`).MatchString(screen()) {
+			t.Errorf("not preselected:\n%s", screen())
+		}
+		send("Enter")
+		waitFor(t, "exit code", func() bool { b, _ := os.ReadFile(code); return len(b) > 0 })
+		if calls := w.emu.Calls(); len(calls) != 2 || calls[1].RoleARN != readA {
+			t.Errorf("chose %+v, want %s again", calls, readA)
+		}
+	})
+	t.Run("words in any order", func(t *testing.T) {
+		os.Remove(code)
+		send, screen := tmuxSession(t, w, script)
+		waitFor(t, "the picker", func() bool { return strings.Contains(screen(), "Choose an AWS role") })
+		send("-l", "deploy dev")
+		waitFor(t, "the filter", func() bool { return strings.Contains(screen(), "(1 of 3)") })
+		send("Enter")
+		waitFor(t, "exit code", func() bool { b, _ := os.ReadFile(code); return len(b) > 0 })
+		if calls := w.emu.Calls(); len(calls) != 3 || calls[2].RoleARN != deployB {
+			t.Errorf("chose %+v, want %s", calls, deployB)
+		}
+	})
+	for _, key := range []string{"Escape", "q"} {
+		t.Run(key+" cancels", func(t *testing.T) {
+			os.Remove(code)
+			send, screen := tmuxSession(t, w, script)
+			waitFor(t, "the picker", func() bool { return strings.Contains(screen(), "Choose an AWS role") })
+			send(key)
+			waitFor(t, "exit code", func() bool { b, _ := os.ReadFile(code); return len(b) > 0 })
+			if b, _ := os.ReadFile(code); strings.TrimSpace(string(b)) != "130" {
+				t.Errorf("exit %s, want 130\n%s", b, screen())
+			}
+		})
+	}
 	t.Run("ctrl-c cancels", func(t *testing.T) {
 		os.Remove(code)
 		send, screen := tmuxSession(t, w, script)

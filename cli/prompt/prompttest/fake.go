@@ -22,6 +22,8 @@ type Fake struct {
 	lines   []answer
 	// Asked records every prompt shown, in order.
 	Asked []string
+	// Preselected records the preselection of every picker shown.
+	Preselected []string
 }
 
 type answer struct {
@@ -59,10 +61,11 @@ func (f *Fake) ExpectLine(prompt, value string, err error) {
 }
 
 // PickRole implements Prompter.
-func (f *Fake) PickRole(roles []assertion.Role, _ assertion.Aliases) (assertion.Role, error) {
+func (f *Fake) PickRole(roles []assertion.Role, _ assertion.Aliases, preselect string) (assertion.Role, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.Asked = append(f.Asked, "pick")
+	f.Preselected = append(f.Preselected, preselect)
 	if len(f.picks) == 0 {
 		f.t.Errorf("unexpected role picker over %d roles", len(roles))
 		return assertion.Role{}, fmt.Errorf("unexpected role picker")
