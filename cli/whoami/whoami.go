@@ -71,6 +71,11 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
+	if profile != "" {
+		if err := opts.RenewIfDue(ctx, profile); err != nil { // as env and exec
+			return err
+		}
+	}
 	src, err := cmdutil.Source(ctx, r, profile, opts.Getenv)
 	if err != nil {
 		return err
