@@ -208,3 +208,39 @@ func TestNumberedPickerOnDumbTerminal(t *testing.T) {
 		}
 	})
 }
+
+// TestInitOnTerminal: samlgo init asks its questions on a real terminal,
+// asks again for a wrong answer, and writes a config login can use.
+func TestInitOnTerminal(t *testing.T) {
+	w := newWorld(t)
+	code := filepath.Join(w.home, "code")
+	cfg := filepath.Join(w.home, ".config", "samlgo", "config.toml")
+	send, screen := tmuxSession(t, w, fmt.Sprintf("%s init --no-check; echo $? > %s; sleep 60", samlgoBin, code))
+	waitFor(t, "the URL question", func() bool { return strings.Contains(screen(), "IdP sign-on URL for AWS:") })
+	send("-l", "adfs.example.com/sso")
+	send("Enter")
+	waitFor(t, "asked again", func() bool { return strings.Count(screen(), "IdP sign-on URL for AWS:") == 2 })
+	send("-l", "https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx")
+	send("Enter")
+	waitFor(t, "the username question", func() bool { return strings.Contains(screen(), "IdP username") })
+	send("-l", "alice@example.com")
+	send("Enter")
+	waitFor(t, "the profile question", func() bool { return strings.Contains(screen(), "profile to write [saml]:") })
+	send("Enter")
+	waitFor(t, "the region question", func() bool { return strings.Contains(screen(), "AWS region") })
+	send("-l", "eu-west-1")
+	send("Enter")
+	waitFor(t, "exit code", func() bool { b, _ := os.ReadFile(code); return len(b) > 0 })
+	if b, _ := os.ReadFile(code); strings.TrimSpace(string(b)) != "0" {
+		t.Fatalf("exit %s\n%s", b, screen())
+	}
+	b, _ := os.ReadFile(cfg)
+	for _, want := range []string{"default_account = 'example'", "[accounts.example]", "url = 'https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx'", "username = 'alice@example.com'", "region = 'eu-west-1'"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("config lacks %q:\n%s", want, b)
+		}
+	}
+	if strings.Contains(string(b), "profile =") {
+		t.Errorf("an empty answer was written:\n%s", b)
+	}
+}
