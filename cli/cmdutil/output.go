@@ -146,3 +146,23 @@ func (o *Output) Deliver(ctx context.Context, items []flow.Issued) error {
 	o.log.Debug("credentials written", "file", credPath, "profiles", len(items))
 	return nil
 }
+
+// CheckListing checks a listing's --output: text or json.
+func CheckListing(output string) error {
+	if output != "text" && output != "json" {
+		return UsageErrorf("unknown --output %q; use text or json", output)
+	}
+	return nil
+}
+
+// Made lists the profiles samlgo wrote in the credentials file
+// (credentialsFile, else the default) with what it recorded about them.
+func Made(credentialsFile string) (path string, made []awsfiles.Made, err error) {
+	if path, err = awsfiles.CredentialsPath(credentialsFile); err != nil {
+		return "", nil, err
+	}
+	if made, err = awsfiles.ListMade(path); err != nil {
+		return "", nil, UsageError(err)
+	}
+	return path, made, nil
+}

@@ -72,8 +72,8 @@ type inspection struct {
 }
 
 func inspectRun(ctx context.Context, o *Options) error {
-	if o.Output != "text" && o.Output != "json" {
-		return cmdutil.UsageErrorf("unknown --output %q; use text or json", o.Output)
+	if err := cmdutil.CheckListing(o.Output); err != nil {
+		return err
 	}
 	r, err := cmdutil.ReadSAML(ctx, o.IO, o.SAMLFile)
 	if err != nil {

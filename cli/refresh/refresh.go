@@ -73,13 +73,9 @@ func refreshRun(ctx context.Context, opts *Options) error {
 	if opts.Within < 0 {
 		return cmdutil.UsageErrorf("--within must not be negative")
 	}
-	path, err := awsfiles.CredentialsPath(opts.CredentialsFile)
+	path, made, err := cmdutil.Made(opts.CredentialsFile)
 	if err != nil {
 		return err
-	}
-	made, err := awsfiles.ListMade(path)
-	if err != nil {
-		return cmdutil.UsageError(err)
 	}
 	due := map[string]map[string]string{} // account → role ARN → profile
 	total, kept := 0, 0
@@ -118,7 +114,11 @@ func refreshRun(ctx context.Context, opts *Options) error {
 	var failed []string
 	var first error
 	for _, a := range accounts {
-		fmt.Fprintf(opts.IO.ErrOut, "samlgo: account %s: renewing %d profiles with one sign-in\n", a, len(due[a]))
+		n := fmt.Sprintf("%d profiles", len(due[a]))
+		if len(due[a]) == 1 {
+			n = "1 profile"
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "samlgo: account %s: renewing %s with one sign-in\n", a, n)
 		err := opts.Renew(ctx, path, a, due[a])
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -56,8 +56,8 @@ still listed, with a warning on stderr.`,
 }
 
 func rolesRun(ctx context.Context, o *Options) error {
-	if o.Output != "text" && o.Output != "json" {
-		return cmdutil.UsageErrorf("unknown --output %q; use text or json", o.Output)
+	if err := cmdutil.CheckListing(o.Output); err != nil {
+		return err
 	}
 	cfg, err := o.Config()
 	if err != nil {

@@ -49,8 +49,8 @@ reaches (ListAccounts and ListAccountRoles, all pages). JSON is an array of
 }
 
 func rolesRun(ctx context.Context, o *RolesOptions) error {
-	if o.Output != "text" && o.Output != "json" {
-		return cmdutil.UsageErrorf("unknown --output %q; use text or json", o.Output)
+	if err := cmdutil.CheckListing(o.Output); err != nil {
+		return err
 	}
 	s, _, err := o.Session.resolve(o.Deps, o.Profile)
 	if err != nil {

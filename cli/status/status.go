@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/samlgo/samlgo/awsfiles"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
@@ -70,16 +69,12 @@ type Entry struct {
 }
 
 func statusRun(_ context.Context, opts *Options) error {
-	if opts.Output != "text" && opts.Output != "json" {
-		return cmdutil.UsageErrorf("unknown --output %q; use text or json", opts.Output)
-	}
-	path, err := awsfiles.CredentialsPath(opts.CredentialsFile)
-	if err != nil {
+	if err := cmdutil.CheckListing(opts.Output); err != nil {
 		return err
 	}
-	made, err := awsfiles.ListMade(path)
+	path, made, err := cmdutil.Made(opts.CredentialsFile)
 	if err != nil {
-		return cmdutil.UsageError(err)
+		return err
 	}
 	cfg := &config.Config{}
 	if opts.Config != nil {

@@ -53,8 +53,8 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.CheckRegion("--region", opts.Region); err != nil {
 		return err
 	}
-	if opts.Output != "text" && opts.Output != "json" {
-		return cmdutil.UsageErrorf("unknown --output %q; use text or json", opts.Output)
+	if err := cmdutil.CheckListing(opts.Output); err != nil {
+		return err
 	}
 	if err := cmdutil.ProfileArg("--profile", opts.Profile); err != nil {
 		return err

@@ -264,22 +264,27 @@ func TestBrowserSetupErrors(t *testing.T) {
 }
 
 // TestStatusRefreshAndRenewalInPlace: a person's day (issue 15). Two
-// roles of one account are logged in; status lists them; when both have
-// expired, refresh renews them with one sign-in (the saved IdP session, no
-// password) and two STS calls; when one has expired again, exec renews it
-// in place with the same role before running the command.
+// roles of one account and one of another are logged in; status lists
+// them; when all have expired, refresh renews them with one sign-in per
+// account (the saved IdP sessions, no password) and three STS calls; when
+// one has expired again, exec renews it in place with the same role before
+// running the command.
 func TestStatusRefreshAndRenewalInPlace(t *testing.T) {
 	w := newBrowserWorld(t)
-	w.write(".config/samlgo/config.toml", fmt.Sprintf("default_account = \"corp\"\n[accounts.corp]\nurl = %q\nheadless = true\nusername = \"bob@example.com\"\n[accounts.corp.aliases]\n%q = \"prod\"\n", w.idp.SignOnURL(""), acctA))
+	w.write(".config/samlgo/config.toml", fmt.Sprintf("default_account = \"corp\"\n[accounts.corp]\nurl = %q\nheadless = true\nusername = \"bob@example.com\"\n[accounts.corp.aliases]\n%q = \"prod\"\n"+
+		"[accounts.lab]\nurl = %q\nheadless = true\nusername = \"alice\"\n", w.idp.SignOnURL(""), acctA, w.idp.SignOnURL("")))
 	if r := w.run("b0b!\n", "login", "--password-stdin", "--role", adminA, "--profile", "corp-admin"); r.code != 0 {
 		t.Fatalf("login: %+v", r)
+	}
+	if r := w.run("correct horse\n", "login", "-a", "lab", "--password-stdin", "--profile", "lab-admin"); r.code != 0 {
+		t.Fatalf("login to lab: %+v", r)
 	}
 	if r := w.run("", "login", "--role", deployB, "--profile", "corp-deploy"); r.code != 0 {
 		t.Fatalf("second login: %+v", r)
 	}
 	r := w.run("", "status", "--output", "json")
 	var entries []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &entries); r.code != 0 || err != nil || len(entries) != 2 {
+	if err := json.Unmarshal([]byte(r.stdout), &entries); r.code != 0 || err != nil || len(entries) != 3 {
 		t.Fatalf("status: %+v %v", r, err)
 	}
 	if e := entries[0]; e["profile"] != "corp-admin" || e["account"] != "corp" || e["alias"] != "prod" || e["role_name"] != "Admin" || e["source"] != "saml" || e["seconds_left"].(float64) < 3000 {
@@ -289,29 +294,20 @@ func TestStatusRefreshAndRenewalInPlace(t *testing.T) {
 		t.Errorf("status text: %+v", r)
 	}
 
-	expire := func(profiles ...string) {
-		b, _ := os.ReadFile(w.creds)
-		text := string(b)
-		for _, p := range profiles {
-			i := strings.Index(text, "["+p+"]")
-			j := i + strings.Index(text[i:], "x_security_token_expires = ") + len("x_security_token_expires = ")
-			text = text[:j] + time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) + text[j+20:]
-		}
-		os.WriteFile(w.creds, []byte(text), 0o600)
-	}
-	if r := w.run("", "refresh"); r.code != 0 || !strings.Contains(r.stderr, "nothing to refresh: 2 profiles") {
+	expire := func(profiles ...string) { w.expire(t, profiles...) }
+	if r := w.run("", "refresh"); r.code != 0 || !strings.Contains(r.stderr, "nothing to refresh: 3 profiles") {
 		t.Errorf("refresh with nothing due: %+v", r)
 	}
-	expire("corp-admin", "corp-deploy")
+	expire("corp-admin", "corp-deploy", "lab-admin")
 	before, sts, logins := w.idp.Assertions(), samlCalls(w), w.idp.Logins()
 	r = w.run("", "refresh")
-	if r.code != 0 || !strings.Contains(r.stderr, "account corp: renewing 2 profiles with one sign-in") {
+	if r.code != 0 || !strings.Contains(r.stderr, "account corp: renewing 2 profiles with one sign-in") || !strings.Contains(r.stderr, "account lab: renewing 1 profile with one sign-in") {
 		t.Fatalf("refresh: %+v", r)
 	}
-	if w.idp.Assertions() != before+1 || samlCalls(w) != sts+2 || w.idp.Logins() != logins {
-		t.Errorf("refresh: %d sign-ins, %d STS calls, %d password logins; want 1, 2, 0", w.idp.Assertions()-before, samlCalls(w)-sts, w.idp.Logins()-logins)
+	if w.idp.Assertions() != before+2 || samlCalls(w) != sts+3 || w.idp.Logins() != logins {
+		t.Errorf("refresh: %d sign-ins, %d STS calls, %d password logins; want 2 (one per account), 3, 0", w.idp.Assertions()-before, samlCalls(w)-sts, w.idp.Logins()-logins)
 	}
-	for _, p := range []string{"corp-admin", "corp-deploy"} {
+	for _, p := range []string{"corp-admin", "corp-deploy", "lab-admin"} {
 		if m, _, _ := awsfiles.ReadMade(w.creds, p); time.Until(m.Expires) < 50*time.Minute {
 			t.Errorf("%s not renewed: %+v", p, m)
 		}
@@ -330,4 +326,28 @@ func TestStatusRefreshAndRenewalInPlace(t *testing.T) {
 		t.Errorf("after exec: %+v", m)
 	}
 	noChromeLeft(t, w.profile)
+	noChromeLeft(t, filepath.Join(w.home, ".cache", "samlgo", "chrome", "lab"))
+}
+
+// expire makes stored profiles look expired a minute ago, as an hour
+// passing would, by rewriting their x_security_token_expires.
+func (w *world) expire(t *testing.T, profiles ...string) {
+	t.Helper()
+	b, err := os.ReadFile(w.creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for _, p := range profiles {
+		i := strings.Index(text, "["+p+"]")
+		j := strings.Index(text[max(i, 0):], "x_security_token_expires = ")
+		if i < 0 || j < 0 {
+			t.Fatalf("no expiry for profile %s", p)
+		}
+		j += i + len("x_security_token_expires = ")
+		text = text[:j] + time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) + text[j+len("2006-01-02T15:04:05Z"):]
+	}
+	if err := os.WriteFile(w.creds, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

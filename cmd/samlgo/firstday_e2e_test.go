@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/samlgo/samlgo/browser"
 	"github.com/samlgo/samlgo/internal/idp"
@@ -52,14 +51,7 @@ func TestFirstDay(t *testing.T) {
 	}
 
 	expire := func(profiles ...string) {
-		b, _ := os.ReadFile(w.creds)
-		text := string(b)
-		for _, p := range profiles {
-			i := strings.Index(text, "["+p+"]")
-			j := i + strings.Index(text[i:], "x_security_token_expires = ") + len("x_security_token_expires = ")
-			text = text[:j] + time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) + text[j+20:]
-		}
-		os.WriteFile(w.creds, []byte(text), 0o600)
+		w.expire(t, profiles...)
 		t.Logf("(an hour passes: %s expired)", strings.Join(profiles, ", "))
 	}
 	expire("corp-admin")

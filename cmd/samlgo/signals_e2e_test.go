@@ -107,12 +107,13 @@ func TestSignalEndsLockWait(t *testing.T) {
 	}
 }
 
-// TestCtrlCOnTerminalRead: `login --saml-file -` reading from a terminal
-// ignored C-c.
+// TestCtrlCOnTerminalRead: a file-or-stdin flag reading from a terminal
+// (`login --saml-file -` did, before it refused a terminal outright)
+// ignored C-c; web-identity --token-file - reads one the same way.
 func TestCtrlCOnTerminalRead(t *testing.T) {
 	w := newWorld(t)
 	out := filepath.Join(w.home, "exit")
-	send, screen := tmuxSession(t, w, shQuoteTest(samlgoBin)+" login --saml-file - --role "+adminA+"; echo $? > "+shQuoteTest(out)+"; sleep 30")
+	send, screen := tmuxSession(t, w, shQuoteTest(samlgoBin)+" web-identity --role-arn "+adminA+" --token-file -; echo $? > "+shQuoteTest(out)+"; sleep 30")
 	testenv.Pause(t.Context(), 500*time.Millisecond) // bash starts samlgo, which blocks on the read
 	send("C-c")
 	waitFor(t, "samlgo to exit", func() bool { _, err := os.Stat(out); return err == nil })
