@@ -137,8 +137,8 @@ pick an AWS role, and writes temporary credentials for it to ~/.aws/credentials
 		status.NewCmdStatus(f, nil),
 		refresh.NewCmdRefresh(f, nil),
 	)
-	// One version line, for --version and the version command.
-	root.SetVersionTemplate("samlgo {{.Version}}\n")
+	// --version prints cobra's default line, "samlgo version X", as the
+	// version command does; no SetVersionTemplate (see cli/version).
 	root.SetOut(f.IOStreams.Out) // the completion commands take their output now
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

@@ -28,8 +28,8 @@ func TestRun(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{[]string{"version"}, 0, "samlgo dev\n", ""},
-		{[]string{"--version"}, 0, "samlgo dev\n", ""},
+		{[]string{"version"}, 0, "samlgo version dev\n", ""},
+		{[]string{"--version"}, 0, "samlgo version dev\n", ""},
 		{[]string{"completion", "tcsh"}, 2, "", `not "tcsh"`},
 		{[]string{"completion", "zsh"}, 0, "compdef", ""},
 		{[]string{"configure-profile"}, 2, "", "takes one profile name"},

@@ -33,7 +33,11 @@ func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
 		Short: "Print samlgo's version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := io.WriteString(f.IOStreams.Out, "samlgo "+String()+"\n")
+			// The line cobra prints for --version, so that both say the
+			// same without a version template (a text/template in the
+			// binary turns off the linker's dead-code elimination of
+			// methods: 3.4 MB and a slower start).
+			_, err := io.WriteString(f.IOStreams.Out, "samlgo version "+String()+"\n")
 			return err
 		},
 	}

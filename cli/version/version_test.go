@@ -13,7 +13,7 @@ func TestVersion(t *testing.T) {
 	t.Cleanup(func() { Version = "" })
 	cmd := NewCmdVersion(&cmdutil.Factory{IOStreams: ios})
 	cmd.SetArgs(nil)
-	if err := cmd.Execute(); err != nil || out.String() != "samlgo v1.2.3\n" {
+	if err := cmd.Execute(); err != nil || out.String() != "samlgo version v1.2.3\n" {
 		t.Errorf("version = %q, %v", out, err)
 	}
 	Version = ""
