@@ -10,7 +10,7 @@ FUZZ_TARGETS := \
 	./awsfiles:FuzzDocument ./awsfiles:FuzzConfigProfile ./config:FuzzParse \
 	./signin:FuzzParseTokenResponse ./signin:FuzzDestination \
 	./creds:FuzzParseProcessOutput ./sts:FuzzCheckWebIdentityToken ./sts:FuzzSummarizeAuthorization ./sts:FuzzSessionName \
-	./awsfiles:FuzzConfigSection ./sso:FuzzParseToken ./sso:FuzzParseRegistration ./sso:FuzzProfileConfig ./untrusted:FuzzText
+	./awsfiles:FuzzConfigSection ./sso:FuzzParseToken ./sso:FuzzParseRegistration ./sso:FuzzProfileConfig ./untrusted:FuzzText ./config/configedit:FuzzAddAccount
 
 .PHONY: all build install test test-deps unit fuzz bench shapes lint demo clean
 

@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -82,6 +85,12 @@ func AddAccount(ctx context.Context, path, name string, a Account) (Added, error
 	}
 	if !ValidName(name) {
 		return Added{}, fmt.Errorf("account name %q: use letters, digits, - and _", name)
+	}
+	for _, v := range []string{a.URL, a.Username, a.Profile, a.Region} {
+		// TOML is UTF-8; a control character has no business in these.
+		if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+			return Added{}, fmt.Errorf("%q cannot be written to the config: it is not one line of text", v)
+		}
 	}
 	keys, err := toml.Marshal(a)
 	if err != nil {

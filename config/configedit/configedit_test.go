@@ -80,3 +80,38 @@ func TestAddAccountRefusesBrokenConfig(t *testing.T) {
 		t.Errorf("the file changed: %q", b)
 	}
 }
+
+// FuzzAddAccount: for any config samlgo loads, adding an account keeps
+// every byte of it, and the result loads with the account in it; for any
+// other, the file is left as it was.
+func FuzzAddAccount(f *testing.F) {
+	f.Add([]byte("# c\nbrowser = \"x\"\n[accounts.a]\nurl = \"https://a\"\n"), "b", "https://idp.example/sso?a=1&b='2'")
+	f.Add([]byte("default_account = \"a\"\n[accounts.a]\nurl = \"u\"\n[accounts.a.aliases]\n\"123456789012\" = \"p\""), "c", "https://x\"y")
+	f.Add([]byte(""), "work", "https://idp\n[evil]")
+	f.Add([]byte("[accounts]\n"), "x", "https://x")
+	f.Fuzz(func(t *testing.T, old []byte, name, url string) {
+		path := filepath.Join(t.TempDir(), "config.toml")
+		if err := os.WriteFile(path, old, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before, loadErr := config.Parse(path, old)
+		_, err := AddAccount(context.Background(), path, name, Account{URL: url})
+		after, _ := os.ReadFile(path)
+		if err != nil {
+			if string(after) != string(old) {
+				t.Fatalf("a refused edit changed the file: %v", err)
+			}
+			return
+		}
+		if loadErr != nil || !ValidName(name) {
+			t.Fatalf("added to a config that does not load (%v) or under a bad name %q", loadErr, name)
+		}
+		if !strings.Contains(string(after), string(old)) {
+			t.Fatalf("the old text is not kept:\n%q\n%q", old, after)
+		}
+		c, err := config.Parse(path, after)
+		if err != nil || c.Accounts[name].URL != url || len(c.Accounts) != len(before.Accounts)+1 {
+			t.Fatalf("the result: %v, %+v", err, c)
+		}
+	})
+}
