@@ -66,6 +66,12 @@ func ListMade(path string) ([]Made, error) {
 	return out, nil
 }
 
+// Due reports whether the profile's credentials have expired or end
+// within the given time of now; one without a recorded expiry is not due.
+func (m Made) Due(now time.Time, within time.Duration) bool {
+	return !m.Expires.IsZero() && !m.Expires.After(now.Add(within))
+}
+
 func madeFrom(profile string, keys map[string]string) Made {
 	m := Made{Profile: profile, Origin: Origin(keys[KeyOrigin]), Account: keys[KeyAccount], Role: keys[KeyRole]}
 	if t, err := time.Parse(time.RFC3339, keys[KeyExpires]); err == nil {

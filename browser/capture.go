@@ -28,6 +28,9 @@ type Result struct {
 	// capture, has exited with all its helpers. The caller must wait for it
 	// before it exits or reuses the profile.
 	Closed <-chan struct{}
+	// Abort stops waiting for Chrome to close by itself (Ctrl-C): it is
+	// killed at once, and Closed follows.
+	Abort func()
 }
 
 // Timings are the phases of one sign-in.

@@ -57,9 +57,10 @@ func (o *Options) allocatorOptions() []chromedp.ExecAllocatorOption {
 }
 
 // closeGracefully asks Chrome to close (Browser.close), so it writes the
-// IdP's cookies to the profile, and waits at most limit: chromedp.Cancel
-// waits for the process without a deadline of its own.
-func closeGracefully(bctx context.Context, limit time.Duration) {
+// IdP's cookies to the profile, and waits at most limit, or until abort
+// is closed: chromedp.Cancel waits for the process without a deadline of
+// its own.
+func closeGracefully(bctx context.Context, limit time.Duration, abort <-chan struct{}) {
 	done := make(chan struct{})
 	go func() {
 		_ = chromedp.Cancel(bctx)
@@ -70,6 +71,7 @@ func closeGracefully(bctx context.Context, limit time.Duration) {
 	select {
 	case <-done:
 	case <-t.C:
+	case <-abort: // nil: never
 	}
 }
 

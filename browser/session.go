@@ -143,12 +143,14 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 			s.log.Debug("sign-in phases", "chrome_start", out.res.Timings.Start, "pages", out.res.Timings.Pages)
 			// Close in the background, gracefully so the profile keeps the
 			// IdP's cookies, while the caller gets the credentials.
-			closed := make(chan struct{})
+			closed, abort := make(chan struct{}), make(chan struct{})
 			out.res.Closed = closed
+			var once sync.Once
+			out.res.Abort = func() { once.Do(func() { close(abort) }) }
 			background = true
 			go func() {
 				defer close(closed)
-				closeGracefully(bctx, 5*time.Second)
+				closeGracefully(bctx, 5*time.Second, abort)
 				cancelBrowser()
 				cancelAlloc()
 				killLeftovers(o.ProfileDir, 0) // helpers that outlived the browser process

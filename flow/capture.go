@@ -111,8 +111,15 @@ func (b *Browser) Capture(ctx context.Context) (*assertion.Response, error) {
 func (b *Browser) Visit(ctx context.Context, url string, done func(string) bool, click []string) error {
 	o := b.Options
 	o.URL, o.Done, o.Click = url, done, click
-	if _, err := b.signIn(ctx, o); err != nil {
+	res, err := b.signIn(ctx, o)
+	if err != nil {
 		return err
+	}
+	// Chrome closes by itself (up to 5 s); Ctrl-C meanwhile kills it.
+	select {
+	case <-res.Closed:
+	case <-ctx.Done():
+		res.Abort()
 	}
 	b.Close()
 	return nil

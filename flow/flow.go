@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/samlgo/samlgo/assertion"
@@ -198,6 +199,9 @@ func (l *Login) Run(ctx context.Context) error {
 				return err
 			}
 			l.trace("written")
+		}
+		if assumeErr == nil && len(plan.Gone) > 0 {
+			return fmt.Errorf("the assertion no longer offers the role of %s, left as it was; log in again and choose a role for it", strings.Join(plan.Gone, ", "))
 		}
 		return assumeErr
 	}

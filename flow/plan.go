@@ -43,8 +43,9 @@ type PlanOptions struct {
 	// Targets renews profiles: each role ARN in the assertion is written
 	// to its profile, the others are left; the picker, Selector, AllRoles
 	// and the profile names above do not apply. A role the assertion no
-	// longer offers is a *ChoiceError. As with AllRoles, what was issued is
-	// delivered when some roles fail.
+	// longer offers leaves its profile as it is (Plan.Gone, an error after
+	// the others are delivered); none offered is a *ChoiceError. As with
+	// AllRoles, what was issued is delivered when some roles fail.
 	Targets map[string]string
 }
 
@@ -67,6 +68,9 @@ type Plan struct {
 	Duration time.Duration
 	// Region is the STS region; empty means per role, from its partition.
 	Region string
+	// Gone are the profiles of Targets whose role the assertion no longer
+	// offers: the others are renewed, these reported.
+	Gone []string
 }
 
 // RequestError is a request that cannot be carried out as given: flags
@@ -96,6 +100,7 @@ var ErrNoOneToAsk = errors.New("no terminal to ask on")
 // to ask.
 func MakePlan(resp *assertion.Response, o PlanOptions, now time.Time, choose func([]assertion.Role, assertion.Aliases) (assertion.Role, error)) (*Plan, error) {
 	var roles []assertion.Role
+	var gone []string
 	switch err := resp.Check(now); {
 	case errors.Is(err, assertion.ErrEncrypted):
 		if !strings.HasPrefix(o.Selector, "arn:") || o.Principal == "" {
@@ -109,7 +114,7 @@ func MakePlan(resp *assertion.Response, o PlanOptions, now time.Time, choose fun
 	case err != nil:
 		return nil, err
 	case len(o.Targets) > 0:
-		if roles, err = targetRoles(resp.Roles, o.Targets); err != nil {
+		if roles, gone, err = targetRoles(resp.Roles, o.Targets); err != nil {
 			return nil, err
 		}
 	default:
@@ -124,7 +129,7 @@ func MakePlan(resp *assertion.Response, o PlanOptions, now time.Time, choose fun
 			return nil, err
 		}
 	}
-	p := &Plan{Roles: roles, Region: o.Region, Duration: duration(o.Duration, resp.SessionDuration)}
+	p := &Plan{Roles: roles, Region: o.Region, Duration: duration(o.Duration, resp.SessionDuration), Gone: gone}
 	for _, r := range roles {
 		name, err := profileName(r, o)
 		if err != nil {
@@ -161,9 +166,9 @@ func chooseRoles(roles []assertion.Role, o PlanOptions, choose func([]assertion.
 }
 
 // targetRoles are the assertion's roles that Targets names, in the
-// assertion's order.
-func targetRoles(offered []assertion.Role, targets map[string]string) ([]assertion.Role, error) {
-	var roles []assertion.Role
+// assertion's order, and the profiles whose role it no longer offers. None
+// offered is a *ChoiceError.
+func targetRoles(offered []assertion.Role, targets map[string]string) (roles []assertion.Role, gone []string, err error) {
 	found := map[string]bool{}
 	for _, r := range offered {
 		if _, ok := targets[r.RoleARN]; ok && !found[r.RoleARN] {
@@ -172,16 +177,18 @@ func targetRoles(offered []assertion.Role, targets map[string]string) ([]asserti
 		}
 	}
 	var missing []string
-	for arn := range targets {
+	for arn, profile := range targets {
 		if !found[arn] {
 			missing = append(missing, arn)
+			gone = append(gone, profile)
 		}
 	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, &ChoiceError{Err: fmt.Errorf("the assertion no longer offers %s; log in again and choose a role", strings.Join(missing, ", ")), Roles: offered}
+	slices.Sort(missing)
+	slices.Sort(gone)
+	if len(roles) == 0 {
+		return nil, nil, &ChoiceError{Err: fmt.Errorf("the assertion no longer offers %s; log in again and choose a role", strings.Join(missing, ", ")), Roles: offered}
 	}
-	return roles, nil
+	return roles, gone, nil
 }
 
 func profileName(r assertion.Role, o PlanOptions) (string, error) {

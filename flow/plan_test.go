@@ -113,3 +113,23 @@ func TestExpiredAssertion(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestPlanTargets: renewal plans the roles Targets names into their own
+// profiles, without the picker; a role the assertion no longer offers is
+// left out and named (Gone), and none offered is a ChoiceError.
+func TestPlanTargets(t *testing.T) {
+	resp := response(t, idp.ResponseOptions{Roles: []string{admin, read}})
+	adminARN, readARN, devARN := "arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::123456789012:role/ReadOnly", "arn:aws:iam::210987654321:role/team/Deployer"
+	noPicker := func([]assertion.Role, assertion.Aliases) (assertion.Role, error) {
+		t.Error("the picker was asked")
+		return assertion.Role{}, errors.New("no")
+	}
+	p, err := MakePlan(resp, PlanOptions{Targets: map[string]string{readARN: "ro", adminARN: "adm", devARN: "deploy"}}, time.Now(), noPicker)
+	if err != nil || len(p.Roles) != 2 || p.Profiles[0] != "adm" || p.Profiles[1] != "ro" || len(p.Gone) != 1 || p.Gone[0] != "deploy" {
+		t.Fatalf("plan %+v, %v", p, err)
+	}
+	var ce *ChoiceError
+	if _, err := MakePlan(resp, PlanOptions{Targets: map[string]string{devARN: "deploy"}}, time.Now(), noPicker); !errors.As(err, &ce) {
+		t.Errorf("no target offered: %v", err)
+	}
+}

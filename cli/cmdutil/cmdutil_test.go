@@ -270,7 +270,7 @@ func TestPasteOnTerminal(t *testing.T) {
 	if in.Len() != 5001 {
 		t.Error("the terminal was read before refusing")
 	}
-	if _, err := ReadArg(context.Background(), ios, "--token-file", "-", 1<<20); err == nil || !strings.Contains(err.Error(), "a line is 1023 bytes or more") {
+	if _, err := ReadArg(context.Background(), ios, "--token-file", "-", 1<<20); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("a line is %d bytes or more", ttyLineMax)) {
 		t.Errorf("long line from a terminal: %v", err)
 	}
 	in.Reset()
@@ -283,5 +283,13 @@ func TestPasteOnTerminal(t *testing.T) {
 	in.WriteString(strings.Repeat("A", 5000))
 	if b, err := ReadArg(context.Background(), ios, "--token-file", "-", 1<<20); err != nil || len(b) != 5000 {
 		t.Errorf("a pipe: %d bytes, %v", len(b), err)
+	}
+}
+
+func TestTimeLeft(t *testing.T) {
+	for d, want := range map[time.Duration]string{-time.Second: "expired", 20 * time.Second: "under a minute", 47 * time.Minute: "47m", 3*time.Hour + 5*time.Minute: "3h05m"} {
+		if got := TimeLeft(d); got != want {
+			t.Errorf("TimeLeft(%v) = %q, want %q", d, got, want)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -141,7 +140,7 @@ func (o *Output) Deliver(ctx context.Context, items []flow.Issued) error {
 	for _, it := range items {
 		exp := it.Creds.Expiration
 		fmt.Fprintf(o.io.ErrOut, "samlgo: profile %q: %s, expires %s (in %s)\n", it.Profile, it.RoleARN,
-			exp.UTC().Format(time.RFC3339), strings.TrimSuffix(exp.Sub(o.now()).Round(time.Minute).String(), "0s"))
+			exp.UTC().Format(time.RFC3339), TimeLeft(exp.Sub(o.now())))
 	}
 	o.log.Debug("credentials written", "file", credPath, "profiles", len(items))
 	return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/input"
@@ -64,9 +65,14 @@ func argError(ctx context.Context, name string, err error) error {
 	return UsageErrorf("reading %s: %w", name, unwrapPathError(err))
 }
 
-// ttyLineMax is the longest line a terminal in canonical mode passes on
-// (Linux: 4,095 bytes and the newline; macOS cuts sooner, at 1,024).
-const ttyLineMax = 1023
+// ttyLineMax is the longest line a terminal in canonical mode passes on:
+// 4,095 bytes and the newline on Linux; macOS and the BSDs cut at 1,024.
+var ttyLineMax = func() int {
+	if runtime.GOOS == "linux" || runtime.GOOS == "android" {
+		return 4095
+	}
+	return 1023
+}()
 
 // cutByTerminal reports whether text read from a terminal holds a line so
 // long that the terminal may have cut it.

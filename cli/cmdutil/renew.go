@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -68,23 +69,33 @@ func (s *SignerSetup) RenewIfDue(ctx context.Context, profile string) error {
 	if err != nil || !ok || m.Origin != awsfiles.OriginSAML || m.Account == "" || m.Role == "" {
 		return nil // the resolver reports a file it cannot read
 	}
-	if !m.Expires.IsZero() && m.Expires.After(s.Now().Add(RenewBefore)) {
+	if !m.Due(s.Now(), RenewBefore) {
 		return nil
 	}
+	stillValid := m.Expires.After(s.Now())
 	when := "expired at " + m.Expires.Local().Format("15:04")
-	if m.Expires.After(s.Now()) {
+	if stillValid {
 		when = "expires at " + m.Expires.Local().Format("15:04")
 	}
 	fmt.Fprintf(s.IO.ErrOut, "samlgo: profile %s %s; renewing it (account %s, role %s)\n", profile, when, m.Account, m.Role)
-	if err := s.Renew(ctx, s.CredentialsFile, m); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		configFile, _ := awsfiles.ConfigPath(s.ConfigFile)
-		return FailureError(fmt.Errorf("renewing profile %q: %w", profile, err),
-			"hint: log in again: "+RenewCommand(credPath, configFile, profile))
+	err = s.Renew(ctx, s.CredentialsFile, m)
+	var ee *ExitError
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case stillValid:
+		// The keys still work: a renewal that could not be done (no
+		// terminal, an IdP session gone) must not stop what worked before.
+		fmt.Fprintf(s.IO.ErrOut, "samlgo: could not renew profile %s (%v); using its keys until %s\n", profile, err, m.Expires.Local().Format("15:04"))
+		return nil
+	case errors.As(err, &ee) && ee.Code != ExitFailure:
+		return err // a closed window (130), bad input (2): as they are
 	}
-	return nil
+	configFile, _ := awsfiles.ConfigPath(s.ConfigFile)
+	return FailureError(fmt.Errorf("renewing profile %q: %w", profile, err),
+		"hint: log in again: "+RenewCommand(credPath, configFile, profile))
 }
 
 // renewTimeout bounds a renewal in place: the saved session answers in

@@ -3,7 +3,6 @@ package cmdutil
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -57,11 +56,7 @@ func (s *SignerSetup) Announce(profile string, c creds.Credentials) {
 		fmt.Fprintf(s.IO.ErrOut, "samlgo: using profile %s (keys without an expiry)\n", profile)
 		return
 	}
-	left := "under a minute"
-	if d := c.Expiration.Sub(s.Now()).Round(time.Minute); d >= time.Minute {
-		left = strings.TrimSuffix(d.String(), "0s")
-	}
-	fmt.Fprintf(s.IO.ErrOut, "samlgo: using profile %s (expires %s, in %s)\n", profile, c.Expiration.Local().Format("15:04"), left)
+	fmt.Fprintf(s.IO.ErrOut, "samlgo: using profile %s (expires %s, in %s)\n", profile, c.Expiration.Local().Format("15:04"), TimeLeft(c.Expiration.Sub(s.Now())))
 }
 
 // StoredCredentials resolves a profile for env and exec: its stored keys,
@@ -105,12 +100,15 @@ func (s *SignerSetup) Renewing(ctx context.Context, profile string) (get func(co
 	}
 	var mu sync.Mutex
 	cur := first
-	return func(ctx context.Context) (creds.Credentials, error) {
+	return func(context.Context) (creds.Credentials, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if fresh(cur.Creds) {
 			return cur.Creds, nil
 		}
+		// The consumer's own ctx, not the request's: a client that gives
+		// up after a second or two (botocore, the JS SDK) must not cancel
+		// a renewal that signs in.
 		next, err := s.StoredCredentials(ctx, profile)
 		if err != nil {
 			return creds.Credentials{}, err
@@ -124,4 +122,20 @@ func (s *SignerSetup) Renewing(ctx context.Context, profile string) (get func(co
 		cur = next
 		return cur.Creds, nil
 	}, first.Region, nil
+}
+
+// TimeLeft says how long credentials have left, as every command shows it:
+// "47m", "3h05m", "under a minute", "expired".
+func TimeLeft(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "expired"
+	case d < time.Minute:
+		return "under a minute"
+	}
+	d = d.Round(time.Minute)
+	if d < time.Hour {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return fmt.Sprintf("%dh%02dm", d/time.Hour, (d%time.Hour)/time.Minute)
 }

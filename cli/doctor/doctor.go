@@ -165,15 +165,17 @@ func checkConfig(opts *Options) (*config.Config, result) {
 	if err != nil {
 		return &config.Config{}, fail(name, "pass --config or set SAMLGO_CONFIG", "%v", err)
 	}
+	// No account is flagged, not failed: a person who only uses sso or the
+	// recipes needs none.
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !explicit {
-		return &config.Config{Path: path}, fail(name, "run samlgo init: it asks for the IdP URL and writes the config", "no account configured: no config file at %s", path)
+		return &config.Config{Path: path}, result{name: name, status: statusInfo, detail: "no account configured: no config file at " + path + " (samlgo init sets one up; sso and the recipes need none)"}
 	}
 	c, err := config.Load(path, explicit)
 	if err != nil {
 		return &config.Config{}, fail(name, "correct the key named, as samlgo config example documents it", "%v", err)
 	}
 	if len(c.Accounts) == 0 {
-		return c, fail(name, "run samlgo init: it asks for the IdP URL and adds an account", "no account configured in %s", path)
+		return c, result{name: name, status: statusInfo, detail: "no account configured in " + path + " (samlgo init adds one; sso and the recipes need none)"}
 	}
 	return c, ok(name, "%s is valid (%d accounts)", path, len(c.Accounts))
 }

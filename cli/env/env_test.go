@@ -150,6 +150,8 @@ func TestEnvRenewsInPlace(t *testing.T) {
 		"within 5m":      {3 * time.Minute, nil, "ASIARENEWED000000001", true, ""},
 		"fresh":          {time.Hour, nil, "ASIAOLD0000000000001", false, ""},
 		"renewal failed": {-time.Hour, errors.New("the IdP asked for the password again"), "", true, "samlgo login --account corp --role " + role + " --profile saml"},
+		// Keys that still work are used when the renewal cannot be done.
+		"renewal failed, keys valid": {3 * time.Minute, errors.New("no terminal to ask on"), "ASIAOLD0000000000001", true, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			write("ASIAOLD0000000000001", time.Now().Add(c.expires))

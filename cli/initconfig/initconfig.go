@@ -163,9 +163,12 @@ func initRun(ctx context.Context, opts *Options) error {
 		verb = "wrote"
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "samlgo: %s [accounts.%s] to %s\n", verb, name, path)
-	if added.Default == name {
+	switch added.Default {
+	case name:
 		fmt.Fprintf(opts.IO.ErrOut, "samlgo: it is the default account; next: samlgo login\n")
-	} else {
+	case "":
+		fmt.Fprintf(opts.IO.ErrOut, "samlgo: the config names no default account; next: samlgo login --account %s\n", name)
+	default:
 		fmt.Fprintf(opts.IO.ErrOut, "samlgo: the default account stays %s; next: samlgo login --account %s\n", added.Default, name)
 	}
 	return nil

@@ -161,10 +161,11 @@ func loginRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	aliases := assertion.Aliases(acct.Aliases)
-	// The account is recorded with the profile when a sign-in to it can
-	// make the credentials again (status, refresh, renewal in place).
+	// The account is recorded with the profile when a sign-in to it made
+	// the credentials and can make them again (status, refresh, renewal in
+	// place); a saved response is for those whose sign-in samlgo cannot do.
 	renewable := ""
-	if acctName != "" && acct.URL != "" && opts.Browser.URL == "" {
+	if acctName != "" && acct.URL != "" && opts.Browser.URL == "" && opts.SAMLFile == "" {
 		renewable = acctName
 	}
 	l := &flow.Login{

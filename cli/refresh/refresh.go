@@ -4,7 +4,6 @@ package refresh
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -84,7 +83,7 @@ func refreshRun(ctx context.Context, opts *Options) error {
 			continue
 		}
 		total++
-		if !m.Expires.IsZero() && m.Expires.After(opts.Now().Add(opts.Within)) {
+		if !m.Due(opts.Now(), opts.Within) {
 			kept++
 			continue
 		}
@@ -134,12 +133,9 @@ func refreshRun(ctx context.Context, opts *Options) error {
 		}
 	}
 	if first != nil {
-		var ee *cmdutil.ExitError
-		hints := []string{}
-		if errors.As(first, &ee) {
-			hints = ee.Hints
-		}
-		return cmdutil.FailureError(fmt.Errorf("%d of %d accounts could not be renewed (%v)", len(failed), len(accounts), failed), hints...)
+		// The first failure's own hints come with it (Classify reads them
+		// through the wrapping).
+		return cmdutil.FailureError(fmt.Errorf("%d of %d accounts could not be renewed (%v); the first: %w", len(failed), len(accounts), failed, first))
 	}
 	return nil
 }

@@ -119,24 +119,12 @@ func statusRun(_ context.Context, opts *Options) error {
 		if e.Expires != "" {
 			t, _ := time.Parse(time.RFC3339, e.Expires)
 			expires = t.Local().Format("2006-01-02 15:04")
-			left = Left(t.Sub(now))
+			left = cmdutil.TimeLeft(t.Sub(now))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", untrusted.Text(e.Profile), untrusted.Text(dash(e.Account)), untrusted.Text(aws),
 			untrusted.Text(dash(e.RoleName)), untrusted.Text(e.Source), expires, left)
 	}
 	return tw.Flush()
-}
-
-// Left says how long is left: "47m", "3h05m", "expired".
-func Left(d time.Duration) string {
-	if d <= 0 {
-		return "expired"
-	}
-	d = d.Round(time.Minute)
-	if d < time.Hour {
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return fmt.Sprintf("%dh%02dm", d/time.Hour, (d%time.Hour)/time.Minute)
 }
 
 // splitRoleARN returns the account id and role name of a role ARN

@@ -51,11 +51,3 @@ func TestStatus(t *testing.T) {
 		t.Errorf("raw control text or long-term keys shown:\n%s", text)
 	}
 }
-
-func TestLeft(t *testing.T) {
-	for d, want := range map[time.Duration]string{-time.Second: "expired", 47 * time.Minute: "47m", 3*time.Hour + 5*time.Minute: "3h05m"} {
-		if got := Left(d); got != want {
-			t.Errorf("Left(%v) = %q, want %q", d, got, want)
-		}
-	}
-}

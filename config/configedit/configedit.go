@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -37,13 +38,14 @@ var ErrExists = errors.New("the config already has this account")
 type Added struct {
 	// Created is true when there was no config file before.
 	Created bool
-	// Default is the default_account the file names afterwards.
+	// Default is the default_account the file names afterwards ("" for
+	// none).
 	Default string
 }
 
 // AddAccount adds an [accounts.NAME] table to the config file at path:
 // appended to the text that is there, with a top-level default_account
-// line put first when the file names none. A missing file (and its 0700
+// line put first when the file has no account yet. A missing file (and its 0700
 // directory) is created 0600; an existing one keeps its mode. The result
 // is loaded as samlgo loads a config before it replaces the file (the
 // target of a symlink),
@@ -55,8 +57,13 @@ func AddAccount(ctx context.Context, path, name string, a Account) (Added, error
 	if target, err := filepath.EvalSymlinks(path); err == nil {
 		path = target
 	}
-	if err := private.MkdirAll(filepath.Dir(path)); err != nil && !errors.Is(err, fs.ErrExist) {
-		return Added{}, fmt.Errorf("creating the config directory: %w", err)
+	// A directory that is there (the home directory, a dotfiles folder, a
+	// symlink to one) is the person's: left as it is. A missing one is
+	// made private.
+	if _, err := os.Stat(filepath.Dir(path)); errors.Is(err, fs.ErrNotExist) {
+		if err := private.MkdirAll(filepath.Dir(path)); err != nil {
+			return Added{}, fmt.Errorf("creating the config directory: %w", err)
+		}
 	}
 	unlock, err := filelock.Lock(ctx, path+".lock", nil)
 	if err != nil {
@@ -98,8 +105,10 @@ func AddAccount(ctx context.Context, path, name string, a Account) (Added, error
 	}
 	table := append([]byte("[accounts."+name+"]\n"), keys...)
 	var b bytes.Buffer
+	// The first account becomes the default; with accounts already there
+	// and none the default, a plain login keeps asking for --account.
 	def := cfg.DefaultAccount
-	if def == "" {
+	if def == "" && len(cfg.Accounts) == 0 {
 		def = name
 		line, err := toml.Marshal(map[string]string{"default_account": name})
 		if err != nil {

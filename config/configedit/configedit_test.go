@@ -11,6 +11,31 @@ import (
 	"github.com/samlgo/samlgo/config"
 )
 
+// TestAddAccountLeavesExistingDirectory: a config in a directory that is
+// there (the home directory, a dotfiles folder) leaves its mode alone; it
+// was made 0700.
+func TestAddAccountLeavesExistingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	if _, err := AddAccount(context.Background(), filepath.Join(dir, "samlgo.toml"), "corp", Account{URL: "https://x"}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o755 {
+		t.Errorf("the directory is now %v", fi.Mode().Perm())
+	}
+	// A symlinked config directory with no file yet.
+	real := filepath.Join(dir, "real")
+	os.Mkdir(real, 0o755)
+	link := filepath.Join(dir, "link")
+	os.Symlink(real, link)
+	if _, err := AddAccount(context.Background(), filepath.Join(link, "config.toml"), "corp", Account{URL: "https://x"}); err != nil {
+		t.Fatalf("symlinked directory: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(real, "config.toml")); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestAddAccountCreates(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "samlgo", "config.toml")
 	added, err := AddAccount(context.Background(), path, "corp", Account{URL: "https://idp.example.com/sso?x=1&y='2'", Username: "alice@example.com", Region: "eu-west-1"})
@@ -42,11 +67,12 @@ func TestAddAccountKeepsText(t *testing.T) {
 	path := filepath.Join(dir, "config.toml")
 	os.Symlink(target, path)
 	added, err := AddAccount(context.Background(), path, "new", Account{URL: "https://new.example/sso"})
-	if err != nil || added.Created || added.Default != "new" {
+	// The file has accounts and no default: it stays without one.
+	if err != nil || added.Created || added.Default != "" {
 		t.Fatalf("added %+v, %v", added, err)
 	}
 	b, _ := os.ReadFile(target)
-	if !strings.HasPrefix(string(b), "default_account = 'new'\n\n"+orig+"\n") || !strings.Contains(string(b), "[accounts.new]") {
+	if !strings.HasPrefix(string(b), orig+"\n") || !strings.Contains(string(b), "[accounts.new]") {
 		t.Errorf("file now:\n%s", b)
 	}
 	if fi, _ := os.Lstat(path); fi.Mode()&os.ModeSymlink == 0 {
@@ -59,8 +85,7 @@ func TestAddAccountKeepsText(t *testing.T) {
 	if err != nil || c.Accounts["old"].Aliases["123456789012"] != "prod" || c.Accounts["new"].URL != "https://new.example/sso" {
 		t.Fatalf("loaded %+v, %v", c, err)
 	}
-	// A second account keeps the default the file names.
-	if added, err := AddAccount(context.Background(), path, "third", Account{URL: "https://3.example/sso"}); err != nil || added.Default != "new" {
+	if added, err := AddAccount(context.Background(), path, "third", Account{URL: "https://3.example/sso"}); err != nil || added.Default != "" {
 		t.Errorf("third: %+v, %v", added, err)
 	}
 	if _, err := AddAccount(context.Background(), path, "old", Account{URL: "https://x.example/"}); !errors.Is(err, ErrExists) {
