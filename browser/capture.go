@@ -54,18 +54,26 @@ type Step struct {
 }
 
 // acsURL matches the AWS sign-in endpoints the IdP posts to: global,
-// regional, China and GovCloud, with any query string.
+// regional, China and GovCloud, with any query string, and the same hosts
+// behind Microsoft Defender for Cloud Apps session control, whose reverse
+// proxy appends its own suffix to every host (signin.aws.amazon.com.mcas.ms;
+// mcas-gov.us and mcas-gov.ms for the US government clouds; the older
+// regional cas.ms forms such as .us2.cas.ms and .eu.cas.ms).
 var acsURL = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/saml(\?.*)?$`)
+	return regexp.MustCompile(`^https://([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)` +
+		`(\.mcas\.ms|\.mcas-gov\.us|\.mcas-gov\.ms|\.(us|us2|us3|eu|eu2)\.cas\.ms)?/saml(\?.*)?$`)
 })
 
 // fetchPatterns pause those requests browser-wide, so a POST from a popup
-// or at the end of a redirect chain is caught too. The glob is loose; each
-// paused request is checked against acsURL.
+// or at the end of a redirect chain is caught too. The globs are loose;
+// each paused request is checked against acsURL.
 var fetchPatterns = []*fetch.RequestPattern{
 	{URLPattern: "https://*signin.aws.amazon.com/saml*"},
 	{URLPattern: "https://*signin.amazonaws.cn/saml*"},
 	{URLPattern: "https://*signin.amazonaws-us-gov.com/saml*"},
+	{URLPattern: "https://*signin.aws.amazon.com.*/saml*"},
+	{URLPattern: "https://*signin.amazonaws.cn.*/saml*"},
+	{URLPattern: "https://*signin.amazonaws-us-gov.com.*/saml*"},
 }
 
 const signedInPage = `<!doctype html><html><head><meta charset="utf-8"><title>Signed in</title></head>

@@ -132,3 +132,27 @@ func TestDoneAfterLoginForm(t *testing.T) {
 		t.Errorf("posted %q/%q, ended on %q", gotUser, gotPass, res.URL)
 	}
 }
+
+// TestACSURL: the AWS sign-in endpoints, and the same hosts behind the
+// Defender for Cloud Apps proxy, are caught; look-alikes are not.
+func TestACSURL(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://signin.aws.amazon.com/saml":                      true,
+		"https://eu-west-1.signin.aws.amazon.com/saml?x=1":        true,
+		"https://signin.amazonaws.cn/saml":                        true,
+		"https://signin.amazonaws-us-gov.com/saml":                true,
+		"https://signin.aws.amazon.com.mcas.ms/saml":              true,
+		"https://eu-west-1.signin.aws.amazon.com.mcas.ms/saml":    true,
+		"https://signin.amazonaws-us-gov.com.mcas-gov.us/saml":    true,
+		"https://signin.aws.amazon.com.us2.cas.ms/saml":           true,
+		"https://signin.aws.amazon.com.evil.example/saml":         false,
+		"https://signin.aws.amazon.com.mcas.ms.evil.example/saml": false,
+		"https://evilsignin.aws.amazon.com.mcas.ms/saml":          false,
+		"http://signin.aws.amazon.com.mcas.ms/saml":               false,
+		"https://signin.aws.amazon.com.mcas.ms/saml2":             false,
+	} {
+		if got := acsURL().MatchString(u); got != want {
+			t.Errorf("%s: %v, want %v", u, got, want)
+		}
+	}
+}

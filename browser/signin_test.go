@@ -150,6 +150,9 @@ func TestSignInFlows(t *testing.T) {
 		{"two-step form", "login=twostep", "bob@example.com", "b0b!", "https://signin.aws.amazon.com/saml", 2},
 		{"popup", "via=popup", "alice", "correct horse", "https://signin.aws.amazon.com/saml", 1},
 		{"307 to a regional endpoint", "via=redirect", "bob@example.com", "b0b!", "https://eu-west-1.signin.aws.amazon.com/saml", 2},
+		// Defender for Cloud Apps session control rewrites the form to its
+		// proxy host; the POST must be caught there too (issue 17).
+		{"Defender for Cloud Apps proxy", "via=mcas", "alice", "correct horse", "https://signin.aws.amazon.com.mcas.ms/saml", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -23,6 +23,9 @@ import (
 const (
 	AWSSignIn   = "https://signin.aws.amazon.com/saml"
 	AWSAudience = "urn:amazon:webservices"
+	// MCASSignIn is AWSSignIn behind Microsoft Defender for Cloud Apps
+	// session control, whose proxy appends .mcas.ms to the host.
+	MCASSignIn = "https://signin.aws.amazon.com.mcas.ms/saml"
 )
 
 // Signer holds an IdP's signing key and certificate.

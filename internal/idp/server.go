@@ -38,6 +38,8 @@ type User struct {
 // flow: login=twostep asks for the username and the password on separate
 // pages; via=popup opens the sign-on in a popup window; via=redirect posts
 // to the IdP itself, which answers 307 to a regional AWS endpoint;
+// via=mcas posts to the Defender for Cloud Apps form of the AWS host
+// (signin.aws.amazon.com.mcas.ms), as its session proxy rewrites the form;
 // via=never signs the person in and then never posts; shape=NAME sends a
 // visitor without a session through the login pages of one of Shapes.
 type Server struct {
@@ -186,8 +188,11 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	if via == "redirect" {
+	switch via {
+	case "redirect":
 		form.URL = "/acs-redirect?" + url.Values{"to": {form.URL}}.Encode()
+	case "mcas":
+		form.URL = MCASSignIn // the assertion's Destination stays AWS's
 	}
 	page(w, "Signing in", `<form method="post" action="{{.URL}}" id="f">
 <input type="hidden" name="SAMLResponse" value="{{.SAMLResponse}}">
