@@ -23,6 +23,11 @@ type Options struct {
 	// ProfileDir is Chrome's user data directory (--user-data-dir), kept
 	// between logins so the IdP remembers the person; see OpenProfile.
 	ProfileDir string
+	// KeepSessionCookies keeps the IdP's cookies without an expiry, which
+	// Chrome drops when it closes, in the profile (0600) after a sign-in,
+	// and gives them back to the next Chrome: an IdP that keeps its session
+	// in one then needs no password again while it accepts the session.
+	KeepSessionCookies bool
 	// Headless runs Chrome without a window (--headless, --hide-scrollbars,
 	// --mute-audio).
 	Headless bool

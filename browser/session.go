@@ -103,6 +103,14 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 	// a first run) is not the IdP's silence.
 	s.touch(nil)
 	s.log.Debug("chrome started", "elapsed", s.started, "headless", o.Headless)
+	if o.KeepSessionCookies {
+		// A missing or damaged file is a sign-in that asks again, nothing worse.
+		if n, err := restoreSessionCookies(bctx, o.ProfileDir); err != nil {
+			s.log.Debug("restoring the IdP's session cookies", "error", err)
+		} else if n > 0 {
+			s.log.Debug("restored the IdP's session cookies", "cookies", n)
+		}
+	}
 
 	paused := chromedp.BrowserEvents(bctx, fetch.RequestPaused)
 	created := chromedp.BrowserEvents(bctx, target.TargetCreated)
@@ -150,6 +158,11 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 			background = true
 			go func() {
 				defer close(closed)
+				if o.KeepSessionCookies {
+					if err := saveSessionCookies(bctx, o.ProfileDir); err != nil {
+						s.log.Debug("saving the IdP's session cookies", "error", err)
+					}
+				}
 				closeGracefully(bctx, 5*time.Second, abort)
 				cancelBrowser()
 				cancelAlloc()

@@ -372,3 +372,47 @@ func TestNoWindowOnStaleDisplay(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNoWindow without Chrome's raw lines", err)
 	}
 }
+
+// TestSessionCookieKept: an IdP whose session cookie has no expiry asked
+// for the password again after every Chrome restart. With
+// KeepSessionCookies the second sign-in needs none; without, it does
+// (issue 17).
+func TestSessionCookieKept(t *testing.T) {
+	srv := testIdP(t)
+	srv.SessionCookie = true
+	for _, keep := range []bool{true, false} {
+		profile := filepath.Join(t.TempDir(), "profile")
+		var calls int32
+		o := Options{Headless: true, URL: srv.SignOnURL(""), ProfileDir: profile, KeepSessionCookies: keep,
+			Autofill: &Autofill{Username: "alice", Password: password("correct horse", &calls)}}
+		var took [2]time.Duration
+		for i := range 2 {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			start := time.Now()
+			res, err := signIn(t, ctx, o)
+			cancel()
+			if err != nil {
+				t.Fatalf("keep=%v, sign-in %d: %v", keep, i+1, err)
+			}
+			took[i] = time.Since(start)
+			if res.SAMLResponse == "" || res.ACS == "" {
+				t.Fatalf("no capture")
+			}
+		}
+		want := int32(2)
+		if keep {
+			want = 1
+		}
+		if calls != want {
+			t.Errorf("keep=%v: password asked %d times, want %d", keep, calls, want)
+		}
+		st, err := os.Stat(filepath.Join(profile, sessionCookiesFile))
+		if keep && (err != nil || st.Mode().Perm() != 0o600) {
+			t.Errorf("session cookies file: %v %v", st, err)
+		}
+		if !keep && err == nil {
+			t.Error("session cookies kept with KeepSessionCookies off")
+		}
+		t.Logf("keep=%v: first sign-in %s, second %s", keep, took[0].Round(time.Millisecond), took[1].Round(time.Millisecond))
+	}
+}

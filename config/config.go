@@ -60,6 +60,9 @@ type Account struct {
 	// StaySignedIn is the autofill's answer to "Stay signed in?"; unset
 	// means yes.
 	StaySignedIn *bool `toml:"stay_signed_in"`
+	// KeepSessionCookies keeps the IdP's session cookies (no expiry)
+	// between Chrome runs in the account's profile; unset means yes.
+	KeepSessionCookies *bool `toml:"keep_session_cookies"`
 	// Browser overrides the top-level browser for this account.
 	Browser string `toml:"browser"`
 	// Selectors override the autofill's guesses with CSS selectors.

@@ -351,3 +351,34 @@ func (w *world) expire(t *testing.T, profiles ...string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSessionCookieIdP: an IdP that keeps its session in a cookie without
+// an expiry (issue 17). After one password sign-in, a second login and a
+// credential-process refresh need no password, each in a new Chrome;
+// --fresh-session forgets the session and asks again.
+func TestSessionCookieIdP(t *testing.T) {
+	w := newBrowserWorld(t)
+	w.idp.SessionCookie = true // before the first request
+	start := time.Now()
+	if r := w.run("correct horse\n", "login", "--password-stdin", "--profile", "first"); r.code != 0 {
+		t.Fatalf("first login: %+v", r)
+	}
+	first := time.Since(start)
+	start = time.Now()
+	if r := w.run("", "login", "--profile", "second"); r.code != 0 || w.idp.Logins() != 1 {
+		t.Fatalf("second login: %+v, %d password logins", r, w.idp.Logins())
+	}
+	second := time.Since(start)
+	t.Logf("first login (password) %s, second (kept session cookie) %s", first.Round(time.Millisecond), second.Round(time.Millisecond))
+	if r := w.run("", "credential-process", "--account", "corp", "--role", "Admin"); r.code != 0 || !strings.Contains(r.stdout, `"AccessKeyId"`) || w.idp.Logins() != 1 {
+		t.Fatalf("credential-process refresh: %+v, %d password logins", r, w.idp.Logins())
+	}
+	st, err := os.Stat(filepath.Join(w.profile, "samlgo-session-cookies.json"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("kept cookies: %v %v", st, err)
+	}
+	if r := w.run("", "login", "--fresh-session", "--profile", "third"); r.code != 2 || !strings.Contains(r.stderr, "no terminal to ask on") {
+		t.Errorf("fresh session without a password: %+v", r)
+	}
+	noChromeLeft(t, w.profile)
+}

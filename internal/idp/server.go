@@ -44,6 +44,10 @@ type User struct {
 // visitor without a session through the login pages of one of Shapes.
 type Server struct {
 	URL string
+	// SessionCookie makes the IdP's session cookie one without an expiry,
+	// which a browser drops when it closes (AD FS without "keep me signed
+	// in", the Shibboleth IdP). Set before Start.
+	SessionCookie bool
 
 	signer *Signer
 	idp    *saml.IdentityProvider
@@ -264,7 +268,11 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	s.sessions[id] = u.Name
 	s.logins++
 	s.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: "idp_session", Value: id, Path: "/", HttpOnly: true, Expires: time.Now().Add(12 * time.Hour)})
+	cookie := &http.Cookie{Name: "idp_session", Value: id, Path: "/", HttpOnly: true, Expires: time.Now().Add(12 * time.Hour)}
+	if s.SessionCookie {
+		cookie.Expires = time.Time{}
+	}
+	http.SetCookie(w, cookie)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
