@@ -112,6 +112,8 @@ func (s *session) autofill(tctx context.Context) {
 	selJSON, _ := json.Marshal(sel)
 	expr := "(" + strings.TrimSpace(detectJS) + ")(" + string(selJSON) + ")"
 	filled := map[string]int{}
+	said := map[string]bool{} // push pages already told about
+	defer s.waitingElsewhere(tctx, false)
 	lastURL := ""
 	// A look costs about a millisecond of the page's time; looking often
 	// keeps the autofill from adding delay to each page. Two looks with the
@@ -146,7 +148,13 @@ func (s *session) autofill(tctx context.Context) {
 		if !st.Settled {
 			continue
 		}
-		if s.pressListed(tctx) || s.o.Autofill == nil {
+		if s.pressListed(tctx) {
+			continue
+		}
+		if other, err := s.elsewhere(tctx, st, said); err != nil {
+			s.finish(nil, err)
+			return
+		} else if other || s.o.Autofill == nil {
 			continue
 		}
 		if err := s.fill(tctx, st, filled); err != nil {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -154,5 +156,78 @@ func TestACSURL(t *testing.T) {
 		if got := acsURL().MatchString(u); got != want {
 			t.Errorf("%s: %v, want %v", u, got, want)
 		}
+	}
+}
+
+// pushServer serves an Entra-like number-matching page (/push?n=42) or a
+// plain push page (/push), which polls until the test approves and then
+// goes to /callback; and a page that refuses automated browsers.
+func pushServer(t *testing.T) (*httptest.Server, func()) {
+	var approved atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/push":
+			number := ""
+			if n := r.URL.Query().Get("n"); n != "" {
+				number = `<p>Open your Authenticator app, and enter the number shown to sign in.</p><div class="number">` + n + `</div>`
+			}
+			fmt.Fprint(w, `<!doctype html><title>Approve sign in request</title><h1>Approve sign in request</h1>`+number+`
+<script>setInterval(async () => { const r = await fetch("/push/status"); if (await r.text() === "yes") location = "/callback" }, 200)</script>`)
+		case "/push/status":
+			fmt.Fprint(w, map[bool]string{true: "yes", false: "no"}[approved.Load()])
+		case "/refuse":
+			fmt.Fprint(w, `<!doctype html><title>Sign in</title><h1>Couldn't sign you in</h1><p>This browser or app may not be secure. Try using a different browser.</p>`)
+		default:
+			fmt.Fprint(w, `<!doctype html>done`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() { approved.Store(true) }
+}
+
+// TestPushWaitsPastTheStall: a page that waits for an approval on the
+// phone is not a stall: the number is said on the terminal, and the
+// sign-in waits (here past a 1 s stall timer) until the page moves on
+// (issue 17).
+func TestPushWaitsPastTheStall(t *testing.T) {
+	for _, c := range []struct{ query, want string }{
+		{"?n=42", "the number is 42"},
+		{"", "approve the sign-in on your phone or other device"},
+	} {
+		srv, approve := pushServer(t)
+		a := approval(t, srv.URL+"/push"+c.query)
+		a.StallAfter = time.Second
+		var said []string
+		var mu sync.Mutex
+		a.Status = func(msg string) { mu.Lock(); said = append(said, msg); mu.Unlock() }
+		time.AfterFunc(3*time.Second, approve) // longer than the stall timer
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		res, err := SignIn(ctx, a)
+		cancel()
+		if err != nil {
+			t.Fatalf("%q: %v", c.query, err)
+		}
+		<-res.Closed
+		mu.Lock()
+		if !strings.Contains(strings.Join(said, "\n"), c.want) {
+			t.Errorf("%q: said %q", c.query, said)
+		}
+		mu.Unlock()
+	}
+}
+
+// TestAutomationRefused: a page that refuses automated browsers ends a
+// headless sign-in at once with the reason in the IdP's words, instead of
+// a stall after the timer (the caller then opens a window where there is
+// a display).
+func TestAutomationRefused(t *testing.T) {
+	srv, _ := pushServer(t)
+	a := approval(t, srv.URL+"/refuse")
+	a.StallAfter = 5 * time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var se *StallError
+	if _, err := SignIn(ctx, a); !errors.As(err, &se) || !strings.Contains(se.Reason, "refuses a headless or automated browser") || !strings.Contains(se.Reason, "may not be secure") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -36,6 +36,8 @@ type session struct {
 	current  context.Context // the page that changed last
 	activity time.Time
 	seen     map[context.Context]formState // the last look at each page
+	// elsewherePages wait for the person on another device (a push).
+	elsewherePages map[context.Context]bool
 	steps    []Step
 
 	// askMu serialises questions on the terminal; while one is open the
@@ -61,7 +63,7 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 		o: &o, log: o.Log, status: o.Status,
 		outcome: make(chan outcome, 8), done: make(chan struct{}),
 		pages: map[target.ID]context.Context{}, activity: time.Now(),
-		seen: map[context.Context]formState{},
+		seen: map[context.Context]formState{}, elsewherePages: map[context.Context]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -242,6 +244,10 @@ func (s *session) idle() time.Duration {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.elsewherePages) > 0 {
+		s.activity = time.Now() // the stall clock starts again when the page moves on
+		return 0
+	}
 	return time.Since(s.activity)
 }
 
