@@ -38,7 +38,7 @@ type session struct {
 	seen     map[context.Context]formState // the last look at each page
 	// elsewherePages wait for the person on another device (a push).
 	elsewherePages map[context.Context]bool
-	steps    []Step
+	steps          []Step
 
 	// askMu serialises questions on the terminal; while one is open the
 	// sign-in is waiting for the person, not stalled.
