@@ -48,3 +48,40 @@ func TestChromeDoesNotSeeThePassword(t *testing.T) {
 		}
 	}
 }
+
+// TestKerberosHostsReachChrome: the account's kerberos_hosts become
+// Chrome's --auth-server-allowlist, and nothing allows delegation
+// (issue 17). The Negotiate exchange itself needs a KDC: not tested here.
+func TestKerberosHostsReachChrome(t *testing.T) {
+	needChrome(t)
+	dir := t.TempDir()
+	o := Options{ExecPath: chromePath, ProfileDir: dir, Headless: true, NoSandbox: os.Geteuid() == 0, KerberosHosts: []string{"adfs.corp.example.com", "*.idp.example.org"}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o.allocatorOptions()...)
+	defer func() {
+		cancelAlloc()
+		killLeftovers(dir, 0)
+	}()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	if _, err := chromedp.Run(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, pid := range Processes(dir) {
+		cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if err != nil {
+			continue
+		}
+		if bytes.Contains(cmdline, []byte("--auth-server-allowlist=adfs.corp.example.com,*.idp.example.org")) {
+			found = true
+		}
+		if bytes.Contains(cmdline, []byte("delegate")) {
+			t.Errorf("Chrome %d may delegate credentials: %q", pid, cmdline)
+		}
+	}
+	if !found {
+		t.Error("no Chrome process got --auth-server-allowlist")
+	}
+}

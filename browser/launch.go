@@ -47,6 +47,11 @@ func (o *Options) allocatorOptions() []chromedp.ExecAllocatorOption {
 		chromedp.NoInheritEnv,
 		chromedp.Env(child.Environ(os.Environ())...),
 	}
+	if len(o.KerberosHosts) > 0 {
+		// Negotiate with these hosts only; no delegation flag, so Chrome
+		// never forwards the ticket.
+		opts = append(opts, chromedp.Flag("auth-server-allowlist", strings.Join(o.KerberosHosts, ",")))
+	}
 	if o.Headless {
 		opts = append(opts, chromedp.Headless)
 	}

@@ -23,6 +23,10 @@ type Options struct {
 	// ProfileDir is Chrome's user data directory (--user-data-dir), kept
 	// between logins so the IdP remembers the person; see OpenProfile.
 	ProfileDir string
+	// KerberosHosts may sign the person in with Kerberos (Negotiate,
+	// Windows Integrated Authentication) with the ticket the system holds:
+	// Chrome's --auth-server-allowlist. Credentials are never delegated.
+	KerberosHosts []string
 	// KeepSessionCookies keeps the IdP's cookies without an expiry, which
 	// Chrome drops when it closes, in the profile (0600) after a sign-in,
 	// and gives them back to the next Chrome: an IdP that keeps its session

@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
@@ -63,6 +65,10 @@ type Account struct {
 	// KeepSessionCookies keeps the IdP's session cookies (no expiry)
 	// between Chrome runs in the account's profile; unset means yes.
 	KeepSessionCookies *bool `toml:"keep_session_cookies"`
+	// KerberosHosts are the hosts Chrome may sign in to with Kerberos
+	// (Negotiate/SPNEGO, Windows Integrated Authentication): Chrome's
+	// --auth-server-allowlist, delegation off.
+	KerberosHosts []string `toml:"kerberos_hosts"`
 	// Browser overrides the top-level browser for this account.
 	Browser string `toml:"browser"`
 	// Selectors override the autofill's guesses with CSS selectors.
@@ -201,6 +207,11 @@ func (c *Config) validate(path string, b []byte) error {
 				return &Error{Path: path, Line: keyLine(b, "accounts", name, "aliases", id), Key: "accounts." + name + ".aliases." + id, Msg: "alias keys are 12-digit account ids"}
 			}
 		}
+		for i, h := range a.KerberosHosts {
+			if !kerberosHost().MatchString(h) {
+				return &Error{Path: path, Line: keyLine(b, "accounts", name, "kerberos_hosts"), Key: "accounts." + name + ".kerberos_hosts", Msg: fmt.Sprintf("entry %d, %q, is not a host name or a pattern like \"*.corp.example.com\"", i+1, h)}
+			}
+		}
 		if a.Duration != "" {
 			if _, err := ParseDuration(a.Duration); err != nil {
 				return &Error{Path: path, Line: keyLine(b, "accounts", name, "duration"), Key: "accounts." + name + ".duration", Msg: err.Error()}
@@ -281,3 +292,9 @@ func (c *Config) where() string {
 	}
 	return c.Path
 }
+
+// kerberosHost is a host name, or a pattern with a leading "*." as
+// Chrome's --auth-server-allowlist takes it; no commas (its separator).
+var kerberosHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+})

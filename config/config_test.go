@@ -174,3 +174,16 @@ func TestPlainErrors(t *testing.T) {
 		t.Errorf("no accounts: %v", err)
 	}
 }
+
+func TestKerberosHosts(t *testing.T) {
+	c, err := Parse("c.toml", []byte("[accounts.corp]\nurl = \"https://adfs.corp.example.com/x\"\nkerberos_hosts = [\"adfs.corp.example.com\", \"*.idp.example.org\"]\n"))
+	if err != nil || len(c.Accounts["corp"].KerberosHosts) != 2 {
+		t.Fatalf("%+v %v", c, err)
+	}
+	for _, bad := range []string{`"a,b"`, `"*"`, `"https://adfs.example.com"`, `"adfs example"`, `""`} {
+		_, err := Parse("c.toml", []byte("[accounts.corp]\nkerberos_hosts = ["+bad+"]\n"))
+		if err == nil || !strings.Contains(err.Error(), "kerberos_hosts") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

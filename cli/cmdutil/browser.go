@@ -132,7 +132,8 @@ func (b *BrowserFlags) Chrome(ctx context.Context, f *Factory, cfg *config.Confi
 	f.Log.Debug("browser sign-in", "browser", exe, "headless", headless)
 	return &flow.Browser{
 		Options: browser.Options{
-			ExecPath: exe, Headless: headless, KeepSessionCookies: acct.KeepSessionCookies == nil || *acct.KeepSessionCookies, NoSandbox: os.Geteuid() == 0,
+			ExecPath: exe, Headless: headless, KeepSessionCookies: acct.KeepSessionCookies == nil || *acct.KeepSessionCookies,
+			KerberosHosts: acct.KerberosHosts, NoSandbox: os.Geteuid() == 0,
 			Status: status, DebugDir: filepath.Join(cache, "samlgo", "debug"), Log: f.Log,
 			Autofill: autofill,
 		},
