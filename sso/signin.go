@@ -39,6 +39,26 @@ const CallbackPath = "/oauth/callback"
 // AuthCodeTimeout is how long an authorization-code sign-in may take.
 const AuthCodeTimeout = 10 * time.Minute
 
+// EndOpener ends what a sign-in's Open started and returns once Open has
+// returned (opened delivers its result). After a sign-in that succeeded
+// (graceful), a browser samlgo drives first gets OpenGrace to close by
+// itself, so its profile keeps the IdP session; otherwise it is stopped
+// (stop cancels Open's ctx) at once.
+func EndOpener(opened <-chan error, stop context.CancelFunc, graceful bool) {
+	if graceful {
+		t := time.NewTimer(OpenGrace)
+		defer t.Stop()
+		select {
+		case <-opened:
+			stop()
+			return
+		case <-t.C:
+		}
+	}
+	stop()
+	<-opened
+}
+
 // OpenGrace is how long a sign-in that has what it waited for lets the
 // browser samlgo drives close by itself (gracefully: Chrome writes the IdP's
 // cookies to its profile on the way out) before it stops it. ctx's end
@@ -496,22 +516,11 @@ func (a *Authorizer) LoginAuthCode(ctx context.Context, ac AuthCode) (*Token, er
 	// stopped at once.
 	called := false
 	defer func() {
-		if opened == nil {
+		if opened == nil { // drained: Open has returned
 			stopOpen()
 			return
 		}
-		if called {
-			t := time.NewTimer(OpenGrace)
-			defer t.Stop()
-			select {
-			case <-opened:
-				stopOpen()
-				return
-			case <-t.C:
-			}
-		}
-		stopOpen()
-		<-opened
+		EndOpener(opened, stopOpen, called)
 	}()
 
 	var res callbackResult

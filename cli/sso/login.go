@@ -155,7 +155,7 @@ func (o *LoginOptions) device(ctx context.Context, a *sso.Authorizer) (*sso.Toke
 	openCtx, stop := context.WithCancel(ctx)
 	opened := make(chan error, 1)
 	finished := make(chan struct{})
-	var done func(string) bool = func(string) bool {
+	done := func(string) bool {
 		select {
 		case <-finished:
 			return true
@@ -176,19 +176,9 @@ func (o *LoginOptions) device(ctx context.Context, a *sso.Authorizer) (*sso.Toke
 	})
 	if started {
 		if err == nil {
-			close(finished)
-			t := time.NewTimer(sso.OpenGrace)
-			select {
-			case <-opened:
-				started = false
-			case <-t.C:
-			}
-			t.Stop()
+			close(finished) // samlgo's Chrome ends on done
 		}
-		stop()
-		if started {
-			<-opened
-		}
+		sso.EndOpener(opened, stop, err == nil)
 	}
 	stop()
 	return tok, err
