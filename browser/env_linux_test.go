@@ -14,24 +14,9 @@ import (
 // TestChromeDoesNotSeeThePassword: Chrome (and what it runs) inherited
 // SAMLGO_PASSWORD from samlgo's environment (issue 14).
 func TestChromeDoesNotSeeThePassword(t *testing.T) {
-	needChrome(t)
 	t.Setenv("SAMLGO_PASSWORD", "hunter2-must-not-leak")
 	t.Setenv("SAMLGO_TEST_MARKER", "kept")
-	dir := t.TempDir()
-	o := Options{ExecPath: chromePath, ProfileDir: dir, Headless: true, NoSandbox: os.Geteuid() == 0}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o.allocatorOptions()...)
-	defer func() {
-		cancelAlloc()
-		killLeftovers(dir, 0)
-	}()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	if _, err := chromedp.Run(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	pids := Processes(dir)
+	pids := startBare(t, Options{})
 	if len(pids) == 0 {
 		t.Fatal("no Chrome process found")
 	}
@@ -53,23 +38,8 @@ func TestChromeDoesNotSeeThePassword(t *testing.T) {
 // Chrome's --auth-server-allowlist, and nothing allows delegation
 // (issue 17). The Negotiate exchange itself needs a KDC: not tested here.
 func TestKerberosHostsReachChrome(t *testing.T) {
-	needChrome(t)
-	dir := t.TempDir()
-	o := Options{ExecPath: chromePath, ProfileDir: dir, Headless: true, NoSandbox: os.Geteuid() == 0, KerberosHosts: []string{"adfs.corp.example.com", "*.idp.example.org"}}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o.allocatorOptions()...)
-	defer func() {
-		cancelAlloc()
-		killLeftovers(dir, 0)
-	}()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	if _, err := chromedp.Run(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
 	found := false
-	for _, pid := range Processes(dir) {
+	for _, pid := range startBare(t, Options{KerberosHosts: []string{"adfs.corp.example.com", "*.idp.example.org"}}) {
 		cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
 		if err != nil {
 			continue
@@ -84,4 +54,26 @@ func TestKerberosHostsReachChrome(t *testing.T) {
 	if !found {
 		t.Error("no Chrome process got --auth-server-allowlist")
 	}
+}
+
+// startBare launches Chrome headless with o's options (on a fresh profile)
+// on about:blank, stopped when the test ends, and returns its processes.
+func startBare(t *testing.T, o Options) []int {
+	t.Helper()
+	needChrome(t)
+	dir := t.TempDir()
+	o.ExecPath, o.ProfileDir, o.Headless, o.NoSandbox = chromePath, dir, true, os.Geteuid() == 0
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, o.allocatorOptions()...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+		cancel()
+		killLeftovers(dir, 0)
+	})
+	if _, err := chromedp.Run(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	return Processes(dir)
 }
