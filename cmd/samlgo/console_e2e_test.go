@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // samlgo console end to end: the binary against the STS emulator's strict

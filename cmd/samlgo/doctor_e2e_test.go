@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // samlgo doctor end to end: the real binary, real Chromium, the STS

@@ -1,3 +1,10 @@
+//go:build unix
+
+// The end-to-end tests build the binaries with the go toolchain and drive
+// them with Unix tools (sh, tmux, moto_server, signals, FIFOs): they run on
+// Linux and macOS. On Windows the packages' own tests run instead (see
+// scripts/wine-test.sh).
+
 package main
 
 // End-to-end tests: the real binary, a strict STS emulator (and moto), and

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // End-to-end regressions for issue 7 (an attacker-style review), through

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Credentials on demand (issue 8) through the real binaries: the fast

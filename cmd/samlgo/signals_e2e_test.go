@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Regressions for issue 7 item 3 and the SIGTERM exit code: Ctrl-C and

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // End to end for samlgo sso: the binary against the IAM Identity Center

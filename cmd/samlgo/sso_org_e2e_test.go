@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // The everyday commands at the scale of an organisation: sso roles and
