@@ -80,6 +80,11 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 	if o.StallAfter == 0 {
 		o.StallAfter = 30 * time.Second
 	}
+	if len(o.KerberosHosts) > 0 {
+		if err := allowNegotiate(o.ProfileDir); err != nil {
+			return nil, err
+		}
+	}
 	// Chrome is stopped by samlgo, not by ctx: a cancelled ctx kills it at
 	// once, a successful sign-in closes it gracefully so the profile keeps
 	// the IdP's cookies.

@@ -19,6 +19,13 @@ command -v fish >/dev/null || need+=(fish)
 # tests a display.
 command -v tmux >/dev/null || need+=(tmux)
 command -v Xvfb >/dev/null || need+=(xvfb)
+# MIT Kerberos for the Kerberos sign-in test (internal/kdc): a throw-away
+# realm run by the test itself, never the packages' own services. krb5kdc
+# and kdb5_util come with krb5-kdc, kadmin.local with krb5-admin-server,
+# kinit with krb5-user; the first two live in /usr/sbin.
+{ [ -x /usr/sbin/krb5kdc ] && [ -x /usr/sbin/kdb5_util ]; } || need+=(krb5-kdc)
+[ -x /usr/sbin/kadmin.local ] || need+=(krb5-admin-server)
+command -v kinit >/dev/null || need+=(krb5-user)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   sudo=""

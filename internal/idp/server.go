@@ -48,6 +48,13 @@ type Server struct {
 	// which a browser drops when it closes (AD FS without "keep me signed
 	// in", the Shibboleth IdP). Set before Start.
 	SessionCookie bool
+	// Negotiate, when set, guards the login page with Windows Integrated
+	// Authentication, as AD FS and the Shibboleth IdP do: a GET carrying
+	// a Negotiate token the Negotiator accepts signs its user in with no
+	// password; any other GET is answered 401 "WWW-Authenticate:
+	// Negotiate" with the password form as its body, which a browser not
+	// allowed to negotiate with the host shows. Set before Start.
+	Negotiate Negotiator
 
 	signer *Signer
 	idp    *saml.IdentityProvider
@@ -58,6 +65,8 @@ type Server struct {
 	users    map[string]*User
 	sessions map[string]string // session id → user name
 	logins   int               // password logins accepted
+	kerberos int               // Negotiate logins accepted
+	refused  error             // why the last Negotiate token was refused
 	issued   int               // assertions issued (sign-ins that reached AWS)
 	flows    map[string]string // shape sign-ins past the password → user name
 	posted   map[string][]url.Values
@@ -111,6 +120,30 @@ func (s *Server) Logins() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.logins
+}
+
+// KerberosLogins counts the logins the IdP accepted on a Negotiate token
+// (see Server.Negotiate), with no password.
+func (s *Server) KerberosLogins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.kerberos
+}
+
+// NegotiateRefused says why the IdP last refused a Negotiate token, or is
+// nil: what a test shows when a Kerberos sign-in fell back to the form.
+func (s *Server) NegotiateRefused() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
+}
+
+// Negotiator checks the "Authorization: Negotiate" header of a request
+// (SPNEGO, RFC 4559), as an IdP's Kerberos service does with its keytab.
+type Negotiator interface {
+	// Negotiate returns the user name the request's token proves, "" when
+	// the request has none, or an error for a token it refuses.
+	Negotiate(r *http.Request) (string, error)
 }
 
 // Assertions is how many SAML assertions the sign-on URL has issued: one
@@ -227,8 +260,12 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	twoStep := r.FormValue("login") == "twostep"
 	data := map[string]any{"Next": next, "Login": r.FormValue("login"), "Error": ""}
+	if r.Method != http.MethodPost && s.Negotiate != nil {
+		s.negotiateLogin(w, r, data, twoStep, next)
+		return
+	}
 	if r.Method != http.MethodPost {
-		s.loginForm(w, data, twoStep, "")
+		s.loginForm(w, http.StatusOK, data, twoStep, "")
 		return
 	}
 	name, password, code := r.PostFormValue("username"), r.PostFormValue("password"), r.PostFormValue("otp")
@@ -242,11 +279,11 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	data["User"] = name
 	switch {
 	case twoStep && password == "" && u != nil:
-		s.loginForm(w, data, true, "password")
+		s.loginForm(w, http.StatusOK, data, true, "password")
 		return
 	case u == nil || u.Password != password:
 		data["Error"] = "Wrong username or password."
-		s.loginForm(w, data, twoStep, "")
+		s.loginForm(w, http.StatusOK, data, twoStep, "")
 		return
 	case u.OTP != "" && code == "":
 		data["Password"] = password
@@ -260,13 +297,20 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	case u.OTP != "" && code != u.OTP:
 		data["Error"] = "Wrong code."
-		s.loginForm(w, data, twoStep, "")
+		s.loginForm(w, http.StatusOK, data, twoStep, "")
 		return
 	}
+	s.mu.Lock()
+	s.logins++
+	s.mu.Unlock()
+	s.signIn(w, r, u, next)
+}
+
+// signIn starts a session for u and sends the browser on to next.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u *User, next string) {
 	id := randomID()
 	s.mu.Lock()
 	s.sessions[id] = u.Name
-	s.logins++
 	s.mu.Unlock()
 	cookie := &http.Cookie{Name: "idp_session", Value: id, Path: "/", HttpOnly: true, Expires: time.Now().Add(12 * time.Hour)}
 	if s.SessionCookie {
@@ -276,25 +320,54 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// negotiateLogin is the login page behind Windows Integrated
+// Authentication (see Server.Negotiate). A token that is refused, or is
+// a known principal's but no user's, gets the form without a new
+// challenge, so the browser does not try again with the same ticket.
+func (s *Server) negotiateLogin(w http.ResponseWriter, r *http.Request, data map[string]any, twoStep bool, next string) {
+	name, err := s.Negotiate.Negotiate(r)
+	if name == "" && err == nil {
+		w.Header().Set("WWW-Authenticate", "Negotiate")
+		s.loginForm(w, http.StatusUnauthorized, data, twoStep, "")
+		return
+	}
+	s.mu.Lock()
+	u := s.users[name]
+	switch {
+	case err != nil:
+		s.refused = err
+	case u == nil:
+		s.refused = fmt.Errorf("negotiate token of %q, who is no user of the IdP", name)
+	default:
+		s.kerberos++
+	}
+	s.mu.Unlock()
+	if err != nil || u == nil {
+		s.loginForm(w, http.StatusUnauthorized, data, twoStep, "")
+		return
+	}
+	s.signIn(w, r, u, next)
+}
+
 // loginForm draws a one-page form (Keycloak-like names) or the steps of a
 // two-page form (Entra-like names).
-func (s *Server) loginForm(w http.ResponseWriter, data map[string]any, twoStep bool, step string) {
+func (s *Server) loginForm(w http.ResponseWriter, status int, data map[string]any, twoStep bool, step string) {
 	switch {
 	case !twoStep:
-		page(w, "Sign in", `<h1>Sign in to Example Corp</h1><p class="error">{{.Error}}</p>
+		pageStatus(w, status, "Sign in", `<h1>Sign in to Example Corp</h1><p class="error">{{.Error}}</p>
 <form method="post" action="/login" id="kc-form-login">
 <input type="hidden" name="next" value="{{.Next}}">
 <label for="username">Username or email</label><input id="username" name="username" type="text" autocomplete="username" autofocus>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <input type="submit" id="kc-login" value="Sign In"></form>`, data)
 	case step == "":
-		page(w, "Sign in", `<h1>Sign in</h1><p class="error">{{.Error}}</p>
+		pageStatus(w, status, "Sign in", `<h1>Sign in</h1><p class="error">{{.Error}}</p>
 <form method="post" action="/login">
 <input type="hidden" name="next" value="{{.Next}}"><input type="hidden" name="login" value="twostep">
 <input type="email" name="loginfmt" placeholder="Email, phone, or Skype" aria-label="Enter your email">
 <input type="submit" id="idSIButton9" value="Next"></form>`, data)
 	default:
-		page(w, "Enter password", `<h1>Enter password</h1><div>{{.User}}</div>
+		pageStatus(w, status, "Enter password", `<h1>Enter password</h1><div>{{.User}}</div>
 <form method="post" action="/login">
 <input type="hidden" name="next" value="{{.Next}}"><input type="hidden" name="login" value="twostep">
 <input type="hidden" name="loginfmt" value="{{.User}}">
@@ -354,6 +427,11 @@ var pageTemplate = sync.OnceValue(func() *template.Template {
 })
 
 func page(w http.ResponseWriter, title, body string, data any) {
+	pageStatus(w, http.StatusOK, title, body, data)
+}
+
+// pageStatus is page with another status than 200 OK.
+func pageStatus(w http.ResponseWriter, status int, title, body string, data any) {
 	b, err := template.New("body").Parse(body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -366,6 +444,7 @@ func page(w http.ResponseWriter, title, body string, data any) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	_ = pageTemplate().Execute(w, map[string]any{"Title": title, "Body": template.HTML(buf.String())})
 }
 
