@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Kerberos end to end (issue 17): MIT's KDC on 127.0.0.1 with a
