@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 var testExpiry = time.Date(2026, 11, 22, 3, 0, 0, 0, time.FixedZone("CET", 3600))
@@ -69,10 +70,7 @@ func TestWriteCredentials(t *testing.T) {
 			if string(got) != c.after {
 				t.Errorf("file =\n%q\nwant\n%q", got, c.after)
 			}
-			st, _ := os.Stat(path)
-			if st.Mode().Perm() != 0o600 {
-				t.Errorf("mode = %v, want 0600", st.Mode().Perm())
-			}
+			testenv.Mode(t, path, 0o600)
 			bak, err := os.ReadFile(path + ".bak")
 			if c.before == "" {
 				if err == nil {
@@ -82,9 +80,7 @@ func TestWriteCredentials(t *testing.T) {
 				t.Errorf(".bak = %q, want the previous file", bak)
 			}
 			if c.before == "" {
-				if st, _ := os.Stat(filepath.Dir(path)); st.Mode().Perm() != 0o700 {
-					t.Errorf("new directory mode = %v, want 0700", st.Mode().Perm())
-				}
+				testenv.Mode(t, filepath.Dir(path), 0o700)
 			}
 			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials*.tmp-*"))
 			if len(leftovers) > 0 {
@@ -173,8 +169,8 @@ func TestEnsureRegion(t *testing.T) {
 			if !c.unchanged && c.before != "" && bakErr != nil {
 				t.Errorf("no config.bak kept: %v", bakErr)
 			}
-			if c.before != "" && !c.unchanged && st.Mode().Perm() != 0o644 {
-				t.Errorf("config mode changed to %v", st.Mode().Perm())
+			if c.before != "" && !c.unchanged {
+				testenv.Mode(t, path, 0o644) // kept, not made 0600
 			}
 		})
 	}
@@ -187,9 +183,7 @@ func TestSymlinkStaysSymlink(t *testing.T) {
 	if err := os.WriteFile(target, []byte("[a]\nk = v\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Symlink(t, target, link)
 	if err := WriteCredentials(context.Background(), link, []Profile{{Name: "saml", Credentials: sample("ASIA1")}}); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +250,7 @@ func TestLockHonoursContext(t *testing.T) {
 
 func TestPaths(t *testing.T) {
 	home := t.TempDir()
-	t.Setenv("HOME", home)
+	testenv.Home(t, home)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")
 	t.Setenv("AWS_CONFIG_FILE", "")
 	if p, _ := CredentialsPath(""); p != filepath.Join(home, ".aws", "credentials") {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // botocoreScript reads each file named on the command line with the AWS
@@ -33,28 +35,13 @@ for p in sys.argv[1:]:
 print(json.dumps(out))
 `
 
-// awsCLIPython is the Python the AWS CLI v2 runs on, with botocore.
-func awsCLIPython(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{"/usr/bin/python3", "python3"} {
-		if err := exec.Command(py, "-c", "from awscli.botocore import configloader").Run(); err == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("the AWS CLI's Python (awscli.botocore) is not installed; .ci/run installs Debian's awscli")
-	}
-	t.Skip("awscli's botocore not installed")
-	return ""
-}
-
 // TestParserAgreesWithBotocore: issues 2 and 6 broke because samlgo read
 // the files differently from the AWS CLI (duplicate sections accepted, the
 // stale one winning in the SDK; "[ prod ]" taken for "prod"). The parser
 // must accept exactly what botocore accepts and see the same sections,
 // keys, and config profiles.
 func TestParserAgreesWithBotocore(t *testing.T) {
-	py := awsCLIPython(t)
+	py := testenv.AWSCLIPython(t)
 	files := []string{
 		"[a]\nk=v\n",
 		"[ prod ]\naws_access_key_id = x\n",

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/samlgo/samlgo/creds"
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // Regression tests for issue 7, an attacker-style review of the AWS files.
@@ -56,9 +57,7 @@ func TestNonRegularTargetRefused(t *testing.T) {
 	link := func(to func(t *testing.T, dir string) string) setup {
 		return func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "credentials")
-			if err := os.Symlink(to(t, dir), p); err != nil {
-				t.Fatal(err)
-			}
+			testenv.Symlink(t, to(t, dir), p)
 			return p
 		}
 	}
@@ -96,9 +95,7 @@ func TestNonRegularTargetRefused(t *testing.T) {
 		{"dangling symlink", link(func(_ *testing.T, dir string) string { return filepath.Join(dir, "missing", "credentials") }), ErrDanglingSymlink, "does not exist"},
 		{"symlink loop", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "credentials")
-			if err := os.Symlink(p, p); err != nil {
-				t.Fatal(err)
-			}
+			testenv.Symlink(t, p, p)
 			return p
 		}, ErrDanglingSymlink, "does not exist"},
 		{"a FIFO", fifo, ErrNotRegularFile, "FIFO"},
@@ -158,17 +155,13 @@ func TestLockSymlinkNotFollowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "credentials")
-	if err := os.Symlink(victim, path+".lock"); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Symlink(t, victim, path+".lock")
 	err := WriteCredentials(context.Background(), path, []Profile{{Name: "saml", Credentials: sample("ASIA1")}})
 	var fe *FileError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "lock") {
 		t.Fatalf("err = %v, want a *FileError about the lock file", err)
 	}
-	if fi, _ := os.Stat(victim); fi.Mode().Perm() != 0o644 {
-		t.Errorf("the link's target was chmod-ed to %v", fi.Mode().Perm())
-	}
+	testenv.Mode(t, victim, 0o644) // not chmod-ed through the link
 	if _, err := os.Stat(path); err == nil {
 		t.Errorf("the credentials file was written")
 	}
@@ -188,9 +181,7 @@ func TestSymlinkToRegularFileUpdatedInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	link := filepath.Join(dir, "credentials")
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Symlink(t, target, link)
 	if err := WriteCredentials(context.Background(), link, []Profile{{Name: "saml", Credentials: sample("ASIA1")}}); err != nil {
 		t.Fatal(err)
 	}
@@ -382,6 +373,7 @@ func TestInterruptedWriteLeftoversRemoved(t *testing.T) {
 // TestStricterModeKept: a 0400 credentials file was silently made 0600. A
 // mode stricter than 0600 is kept; a looser one becomes 0600.
 func TestStricterModeKept(t *testing.T) {
+	testenv.Unix(t, "file modes")
 	for _, c := range []struct{ before, after fs.FileMode }{{0o400, 0o400}, {0o600, 0o600}, {0o644, 0o600}, {0o640, 0o600}, {0o604, 0o600}} {
 		t.Run(c.before.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")

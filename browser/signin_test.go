@@ -310,7 +310,7 @@ func TestFindAndProfile(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "Cookies")); err == nil {
 		t.Error("fresh session kept the old profile")
 	}
-	if got := ProfileDir("/c", "my corp/prod"); got != "/c/samlgo/chrome/my_corp_prod" {
+	if got := ProfileDir("/c", "my corp/prod"); got != filepath.Join("/c", "samlgo", "chrome", "my_corp_prod") {
 		t.Errorf("ProfileDir = %q", got)
 	}
 }

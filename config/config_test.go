@@ -4,9 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 func TestExampleParses(t *testing.T) {
@@ -60,10 +63,17 @@ func TestStrictErrors(t *testing.T) {
 func TestPathAndLoad(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	t.Setenv("SAMLGO_CONFIG", "")
 	p, explicit, err := Path("")
-	if err != nil || explicit || p != filepath.Join(dir, "samlgo", "config.toml") {
+	want := map[string]string{ // the user config directory of each system
+		"windows": filepath.Join(dir, "AppData", "Roaming", "samlgo", "config.toml"),
+		"darwin":  filepath.Join(dir, "Library", "Application Support", "samlgo", "config.toml"),
+	}[runtime.GOOS]
+	if want == "" {
+		want = filepath.Join(dir, "samlgo", "config.toml") // $XDG_CONFIG_HOME
+	}
+	if err != nil || explicit || p != want {
 		t.Fatalf("default path = %q %v %v", p, explicit, err)
 	}
 	c, err := Load(p, explicit)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 func TestChildEnv(t *testing.T) {
@@ -28,9 +30,10 @@ func TestEmptyCredentialsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(path)
-	if err != nil || st.Size() != 0 || st.Mode().Perm() != 0o600 {
+	if err != nil || st.Size() != 0 {
 		t.Fatalf("%v %v", st, err)
 	}
+	testenv.Mode(t, path, 0o600)
 	remove()
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("not removed: %v", err)

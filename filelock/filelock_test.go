@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // TestSymlinkAtLockRefused: a symlink planted at the credential-process
@@ -15,9 +17,7 @@ func TestSymlinkAtLockRefused(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "elsewhere")
 	lock := filepath.Join(dir, "entry.json.lock")
-	if err := os.Symlink(target, lock); err != nil {
-		t.Skipf("no symlinks here: %v", err)
-	}
+	testenv.Symlink(t, target, lock)
 	if _, err := Lock(context.Background(), lock, nil); !errors.Is(err, ErrNotLockFile) {
 		t.Fatalf("Lock through a symlink = %v, want ErrNotLockFile", err)
 	}
@@ -41,7 +41,5 @@ func TestLockWaitEndsWithContext(t *testing.T) {
 	if _, err := Lock(ctx, path, func() { waited = true }); !errors.Is(err, context.DeadlineExceeded) || !waited {
 		t.Fatalf("second Lock = %v (told it waits: %v), want the context's end", err, waited)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("lock file mode %v, %v; want 0600", fi.Mode().Perm(), err)
-	}
+	testenv.Mode(t, path, 0o600)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 func TestOpenRefusesWhatIsNotARegularFile(t *testing.T) {
@@ -19,9 +21,7 @@ func TestOpenRefusesWhatIsNotARegularFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	link := filepath.Join(dir, "link")
-	if err := os.Symlink(file, link); err != nil {
-		t.Skipf("no symlinks here: %v", err)
-	}
+	testenv.Symlink(t, file, link)
 	if _, _, err := Open(dir, FollowSymlink); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "a directory") {
 		t.Errorf("Open(dir) = %v, want a directory refused", err)
 	}

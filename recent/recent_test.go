@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 func TestRemembers(t *testing.T) {
@@ -30,10 +32,7 @@ func TestRemembers(t *testing.T) {
 	if err := s.Chose("", "arn:z"); err != nil || len(s.Accounts()) != 2 {
 		t.Errorf("no account: %v %v", err, s.Accounts())
 	}
-	fi, _ := os.Stat(s.Path)
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v", fi.Mode())
-	}
+	testenv.Mode(t, s.Path, 0o600)
 	os.WriteFile(s.Path, []byte("{not json"), 0o600)
 	if a := s.Get("corp"); a.Chosen != "" {
 		t.Errorf("damaged file read as %+v", a)

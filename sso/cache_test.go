@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 var testSession = Session{Name: "my-sso", StartURL: "https://my-org.awsapps.com/start", Region: "eu-west-1", Scopes: []string{DefaultScope}}
@@ -19,10 +21,10 @@ func TestCachePaths(t *testing.T) {
 	c := &Cache{Dir: "/c"}
 	legacy := Session{StartURL: testSession.StartURL, Region: "eu-west-1"}
 	for _, tc := range []struct{ got, want string }{
-		{c.TokenPath(testSession), "/c/0ad374308c5a4e22f723adf10145eafad7c4031c.json"},
-		{c.TokenPath(legacy), "/c/acff06c7037450e5a3fddcacb0a34e921da42d68.json"},
-		{c.RegistrationPath(testSession), "/c/dd27857fcf6a7fcd7ac0c283efdc89b15a21abce.json"},
-		{c.RegistrationPath(legacy), "/c/9a4c0fdbd99d2be9f35b1e17f6262d86d182728a.json"},
+		{c.TokenPath(testSession), filepath.Join("/c", "0ad374308c5a4e22f723adf10145eafad7c4031c.json")},
+		{c.TokenPath(legacy), filepath.Join("/c", "acff06c7037450e5a3fddcacb0a34e921da42d68.json")},
+		{c.RegistrationPath(testSession), filepath.Join("/c", "dd27857fcf6a7fcd7ac0c283efdc89b15a21abce.json")},
+		{c.RegistrationPath(legacy), filepath.Join("/c", "9a4c0fdbd99d2be9f35b1e17f6262d86d182728a.json")},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %s, want %s", tc.got, tc.want)
@@ -59,10 +61,7 @@ func TestCacheRoundTrip(t *testing.T) {
 		t.Errorf("keys %v, want exactly %v", raw, want)
 	}
 	for p, mode := range map[string]os.FileMode{c.TokenPath(testSession): 0o600, dir: 0o700} {
-		fi, err := os.Stat(p)
-		if err != nil || fi.Mode().Perm() != mode {
-			t.Errorf("%s: mode %v, %v; want %v", p, fi.Mode().Perm(), err, mode)
-		}
+		testenv.Mode(t, p, mode)
 	}
 	got, err := c.LoadToken(testSession)
 	if err != nil || got.AccessToken != "aoaTOKEN" || !got.ExpiresAt.Equal(exp) || got.RefreshToken != "aorREFRESH" {

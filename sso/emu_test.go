@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 
 	"github.com/samlgo/samlgo/internal/ssoemu"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sso"
 )
 
@@ -45,7 +46,7 @@ func newEmu(t *testing.T) *ssoemu.Emulator {
 // isolate keeps the SDK away from the real HOME and any AWS settings.
 func isolate(t *testing.T) string {
 	home := t.TempDir()
-	t.Setenv("HOME", home)
+	testenv.Home(t, home)
 	t.Setenv("AWS_CONFIG_FILE", home+"/.aws/config")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", home+"/.aws/credentials")
 	t.Setenv("XDG_CACHE_HOME", home+"/.cache")

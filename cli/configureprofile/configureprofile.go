@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -89,9 +90,12 @@ func configureProfileRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.CheckRegion("--region", region); err != nil {
 		return err
 	}
-	line, err := opts.commandLine(acctName)
+	line, warn, err := opts.commandLine(acctName)
 	if err != nil {
 		return err
+	}
+	if warn != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "samlgo: warning: %s\n", warn)
 	}
 	cfgPath, err := awsfiles.ConfigPath(opts.ConfigFile)
 	if err != nil {
@@ -122,33 +126,66 @@ func configureProfileRun(ctx context.Context, opts *Options) error {
 
 // commandLine is the credential_process value: the fast program when it
 // is installed beside samlgo, else samlgo credential-process; absolute
-// paths, quoted for botocore's shell-style split.
-func (opts *Options) commandLine(acctName string) (string, error) {
+// paths, quoted as the AWS CLI splits the line on this system (see
+// joinWords). warn is set when a Windows path keeps a space that some
+// runners of the line cannot take.
+func (opts *Options) commandLine(acctName string) (line, warn string, err error) {
 	exe, err := opts.Executable()
 	if err != nil {
-		return "", fmt.Errorf("finding samlgo's own path: %w", err)
+		return "", "", fmt.Errorf("finding samlgo's own path: %w", err)
 	}
 	if abs, err := filepath.Abs(exe); err == nil {
 		exe = abs
 	}
 	words := []string{exe, "credential-process"}
-	fast := filepath.Join(filepath.Dir(exe), "samlgo-credential-process")
-	if st, err := os.Stat(fast); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+	if fast := filepath.Join(filepath.Dir(exe), "samlgo-credential-process"+exeSuffix); isProgram(fast) {
 		words = []string{fast}
+	}
+	if runtime.GOOS == "windows" && strings.ContainsAny(words[0], " \t") {
+		// The Go SDK runs the line through cmd.exe /C, which cannot run a
+		// quoted program followed by arguments (aws-sdk-go-v2#3208); the
+		// short 8.3 name has no space, where the volume keeps such names.
+		if short := shortPath(words[0]); !strings.ContainsAny(short, " \t") {
+			words[0] = short
+		} else {
+			warn = fmt.Sprintf("%s has a space: the AWS CLI runs the line, but programs built on the AWS SDK for Go (Terraform, and others) cannot; install samlgo in a folder without spaces and run configure-profile again", words[0])
+		}
 	}
 	if opts.ConfigPath != "" {
 		abs, err := filepath.Abs(opts.ConfigPath)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		words = append(words, "--config", abs)
 	}
 	words = append(words, "--account", acctName, "--role", opts.Role)
+	return joinWords(runtime.GOOS, words), warn, nil
+}
+
+// isProgram reports whether path is a program samlgo can run: a regular
+// file, executable on Unix (Windows goes by the .exe name).
+func isProgram(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && (runtime.GOOS == "windows" || st.Mode()&0o111 != 0)
+}
+
+// joinWords makes the command line whose split, as the AWS CLI splits
+// credential_process on goos, gives words back. Elsewhere botocore splits
+// with shlex (POSIX shell rules): single quotes. On Windows it splits as
+// the C runtime does (botocore.compat._windows_shell_split), where a
+// single quote is an ordinary character: double quotes, backslashes
+// doubled only before a quote. Words that need no quotes get none, which
+// also keeps the line runnable through cmd.exe /C (the Go SDK's way).
+func joinWords(goos string, words []string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
-		quoted[i] = shellQuote(w)
+		if goos == "windows" {
+			quoted[i] = windowsQuote(w)
+		} else {
+			quoted[i] = shellQuote(w)
+		}
 	}
-	return strings.Join(quoted, " "), nil
+	return strings.Join(quoted, " ")
 }
 
 // shellQuote quotes a word for a POSIX shell-style split (botocore splits
@@ -159,4 +196,31 @@ func shellQuote(w string) string {
 		return w
 	}
 	return "'" + strings.ReplaceAll(w, "'", `'"'"'`) + "'"
+}
+
+// windowsQuote quotes a word for the C runtime's split when it holds a
+// space, a tab, a double quote or a character cmd.exe would act on.
+func windowsQuote(w string) string {
+	if w != "" && !strings.ContainsAny(w, " \t\"&|<>^%()!") {
+		return w
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	slashes := 0
+	for _, r := range w {
+		switch r {
+		case '\\':
+			slashes++
+			continue
+		case '"':
+			b.WriteString(strings.Repeat(`\`, 2*slashes+1))
+		default:
+			b.WriteString(strings.Repeat(`\`, slashes))
+		}
+		slashes = 0
+		b.WriteRune(r)
+	}
+	b.WriteString(strings.Repeat(`\`, 2*slashes)) // before the closing quote
+	b.WriteByte('"')
+	return b.String()
 }

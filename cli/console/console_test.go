@@ -17,6 +17,7 @@ import (
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/signin"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -103,7 +104,7 @@ type env struct {
 // returns options with fakes.
 func setup(t *testing.T, fedCalls int, answers ...error) *env {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	credPath := filepath.Join(dir, "credentials")
 	cfgPath := filepath.Join(dir, "config")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credPath)

@@ -3,7 +3,6 @@ package credentialprocess
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"github.com/samlgo/samlgo/credcache"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 type env struct {
@@ -72,13 +72,8 @@ func TestCachedUntilFiveMinutesBeforeExpiry(t *testing.T) {
 		t.Fatalf("second call = %q, %v after %d sign-ins", second, err, e.signIns.Load())
 	}
 	entry := credcache.For(credcache.Dir(e.cache), testConfigKey, "corp", "Admin")
-	st, err := os.Stat(entry.Path)
-	if err != nil || st.Mode().Perm() != 0o600 {
-		t.Fatalf("cache file %v, %v", st, err)
-	}
-	if dst, _ := os.Stat(filepath.Dir(entry.Path)); dst.Mode().Perm() != 0o700 {
-		t.Errorf("cache dir mode %v", dst.Mode().Perm())
-	}
+	testenv.Mode(t, entry.Path, 0o600)
+	testenv.Mode(t, filepath.Dir(entry.Path), 0o700)
 	// Four minutes left is not enough: refreshed.
 	o, _ = e.options("corp", "Admin")
 	o.Now = func() time.Time { return time.Now().Add(56 * time.Minute) }

@@ -10,12 +10,13 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
 func setup(t *testing.T) (*Options, *fakests.Signed, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", dir+"/credentials")
 	t.Setenv("AWS_CONFIG_FILE", dir+"/config")
 	fake := fakests.NewSigned(t)

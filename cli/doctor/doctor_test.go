@@ -13,6 +13,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -64,7 +65,7 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	home := t.TempDir()
-	t.Setenv("HOME", home)
+	testenv.Home(t, home)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv("SAMLGO_CONFIG", "")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")

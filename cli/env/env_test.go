@@ -15,12 +15,13 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
 func TestEnv(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte("[dev]\naws_access_key_id = ASIADEV0000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok\nx_security_token_expires = 2999-01-01T00:00:00Z\n"+
 		"[old-session]\naws_access_key_id = ASIAOLD0000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok\nx_security_token_expires = 2001-01-01T00:00:00Z\n"), 0o600)
@@ -59,7 +60,7 @@ func TestEnv(t *testing.T) {
 // was refused as "malformed credentials" (issue 14).
 func TestEnvLocalStackTestKeys(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte("[localstack]\naws_access_key_id = test\naws_secret_access_key = test\n"), 0o600)
 	config := filepath.Join(dir, "config")
@@ -85,7 +86,7 @@ func TestEnvLocalStackTestKeys(t *testing.T) {
 // which profile and until when (issue 15).
 func TestEnvDefaultProfileIsLogins(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds := filepath.Join(dir, "credentials")
 	expires := time.Now().Add(47 * time.Minute).UTC()
 	os.WriteFile(creds, []byte("[default]\naws_access_key_id = AKIALONGTERM00000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n"+
@@ -132,7 +133,7 @@ func TestEnvDefaultProfileIsLogins(t *testing.T) {
 // the full command, role included (issue 15).
 func TestEnvRenewsInPlace(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds := filepath.Join(dir, "credentials")
 	role := "arn:aws:iam::123456789012:role/Admin"
 	write := func(key string, expires time.Time) {

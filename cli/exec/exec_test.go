@@ -13,12 +13,13 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
 func setup(t *testing.T, env map[string]string) (*Options, *iostreams.IOStreams) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte("[dev]\naws_access_key_id = ASIADEV0000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = tok\nx_security_token_expires = 2999-01-01T00:00:00Z\n"), 0o600)
 	config := filepath.Join(dir, "config")

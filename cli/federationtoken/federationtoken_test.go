@@ -11,12 +11,13 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
 func setup(t *testing.T) (*Options, *fakests.Signed, *iostreams.IOStreams, string) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte("[alice]\naws_access_key_id = AKIAALICE00000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n"), 0o600)
 	fake := fakests.NewSigned(t)

@@ -22,6 +22,7 @@ import (
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/internal/fakests"
 	"github.com/samlgo/samlgo/internal/idp"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/recent"
 	"github.com/samlgo/samlgo/sts"
 )
@@ -60,7 +61,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")
 	t.Setenv("AWS_CONFIG_FILE", "")
 	signer, err := idp.NewSigner("https://idp.example.test/metadata")

@@ -14,11 +14,12 @@ import (
 	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/idp"
 	"github.com/samlgo/samlgo/internal/samltest"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/recent"
 )
 
 func TestRun(t *testing.T) {
-	t.Setenv("HOME", t.TempDir())
+	testenv.Home(t, t.TempDir())
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("SAMLGO_CONFIG", "")
 	file := samltest.File(t, idp.ResponseOptions{Roles: []string{"arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/P"}})
@@ -89,7 +90,7 @@ func TestSignalContext(t *testing.T) {
 // never as file names (issue 15).
 func TestCompletion(t *testing.T) {
 	home := t.TempDir()
-	t.Setenv("HOME", home)
+	testenv.Home(t, home)
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(home, "config"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, "credentials"))
 	cfg := filepath.Join(home, "samlgo.toml")

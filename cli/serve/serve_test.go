@@ -14,6 +14,7 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 func TestServeAnswersWithTokenAndStops(t *testing.T) {
@@ -74,7 +75,7 @@ func TestServeAnswersWithTokenAndStops(t *testing.T) {
 // credentials that end within 5 minutes.
 func TestStoredProfileSource(t *testing.T) {
 	home := t.TempDir()
-	t.Setenv("HOME", home)
+	testenv.Home(t, home)
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(home, "config"))
 	path := filepath.Join(home, "credentials")
 	good := fakests.Credentials("ASIASTORED0000000001", time.Now().Add(time.Hour))

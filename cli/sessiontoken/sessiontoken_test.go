@@ -14,6 +14,7 @@ import (
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/cli/prompt/prompttest"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -21,7 +22,7 @@ const serial = "arn:aws:iam::123456789012:mfa/alice"
 
 func setup(t *testing.T) (*Options, *fakests.Signed, *prompttest.Fake, *iostreams.IOStreams) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte("[alice]\naws_access_key_id = AKIAALICE00000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n[sess]\naws_access_key_id = ASIASESS000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = abc\n"), 0o600)
 	fake, fp := fakests.NewSigned(t), prompttest.NewFake(t)

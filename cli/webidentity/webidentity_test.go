@@ -13,6 +13,7 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -27,7 +28,7 @@ var testNow = time.Now().Truncate(time.Second)
 
 func setup(t *testing.T) (*Options, *fakests.Signed, *iostreams.IOStreams, string) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	fake := fakests.NewSigned(t)
 	ios, _, _, _ := iostreams.Test()
 	return &Options{

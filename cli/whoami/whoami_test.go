@@ -12,6 +12,7 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -19,7 +20,7 @@ import (
 // HOME and returns the signed-call fake and the two files.
 func setup(t *testing.T) (fake *fakests.Signed, creds, config string) {
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
+	testenv.Home(t, dir)
 	creds, config = filepath.Join(dir, "credentials"), filepath.Join(dir, "config")
 	os.WriteFile(creds, []byte("[p]\naws_access_key_id = ASIAP00000000000001\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\naws_session_token = t\nx_security_token_expires = 2999-01-01T00:00:00Z\n"), 0o600)
 	os.WriteFile(config, []byte("[profile p]\nregion = ap-south-1\n"), 0o600)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -84,13 +85,24 @@ func configPath(flag string) (string, error) {
 	return filepath.Join(dir, "samlgo", "config.toml"), nil
 }
 
-// samlgo finds the full program: beside this one, else on PATH.
+// samlgo finds the full program: beside this one (samlgo.exe on
+// Windows, where no execute bit exists), else on PATH.
 func samlgo() (string, error) {
 	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), "samlgo")
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+		if p, ok := besideIn(filepath.Dir(self)); ok {
 			return p, nil
 		}
 	}
 	return exec.LookPath("samlgo")
+}
+
+// besideIn is samlgo's path in dir, when it is there.
+func besideIn(dir string) (string, bool) {
+	name, unix := "samlgo", runtime.GOOS != "windows"
+	if !unix {
+		name += ".exe"
+	}
+	p := filepath.Join(dir, name)
+	st, err := os.Stat(p)
+	return p, err == nil && st.Mode().IsRegular() && (!unix || st.Mode()&0o111 != 0)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/samlgo/samlgo/config"
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // TestAddAccountLeavesExistingDirectory: a config in a directory that is
@@ -20,14 +21,12 @@ func TestAddAccountLeavesExistingDirectory(t *testing.T) {
 	if _, err := AddAccount(context.Background(), filepath.Join(dir, "samlgo.toml"), "corp", Account{URL: "https://x"}); err != nil {
 		t.Fatal(err)
 	}
-	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o755 {
-		t.Errorf("the directory is now %v", fi.Mode().Perm())
-	}
+	testenv.Mode(t, dir, 0o755)
 	// A symlinked config directory with no file yet.
 	real := filepath.Join(dir, "real")
 	os.Mkdir(real, 0o755)
 	link := filepath.Join(dir, "link")
-	os.Symlink(real, link)
+	testenv.Symlink(t, real, link)
 	if _, err := AddAccount(context.Background(), filepath.Join(link, "config.toml"), "corp", Account{URL: "https://x"}); err != nil {
 		t.Fatalf("symlinked directory: %v", err)
 	}
@@ -50,11 +49,8 @@ func TestAddAccountCreates(t *testing.T) {
 	if name != "corp" || a.URL != "https://idp.example.com/sso?x=1&y='2'" || a.Username != "alice@example.com" || a.Region != "eu-west-1" || a.Profile != "" {
 		t.Errorf("loaded %q %+v", name, a)
 	}
-	fi, _ := os.Stat(path)
-	di, _ := os.Stat(filepath.Dir(path))
-	if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
-		t.Errorf("modes %v %v", fi.Mode(), di.Mode())
-	}
+	testenv.Mode(t, path, 0o600)
+	testenv.Mode(t, filepath.Dir(path), 0o700)
 }
 
 // TestAddAccountKeepsText: what the person wrote (comments, order, an
@@ -65,7 +61,7 @@ func TestAddAccountKeepsText(t *testing.T) {
 	orig := "# my settings\nbrowser = \"/usr/bin/chromium\"   # keep\n\n[accounts.old]\nurl = \"https://old.example/sso\"\n[accounts.old.aliases]\n\"123456789012\" = \"prod\""
 	os.WriteFile(target, []byte(orig), 0o640)
 	path := filepath.Join(dir, "config.toml")
-	os.Symlink(target, path)
+	testenv.Symlink(t, target, path)
 	added, err := AddAccount(context.Background(), path, "new", Account{URL: "https://new.example/sso"})
 	// The file has accounts and no default: it stays without one.
 	if err != nil || added.Created || added.Default != "" {
@@ -78,9 +74,7 @@ func TestAddAccountKeepsText(t *testing.T) {
 	if fi, _ := os.Lstat(path); fi.Mode()&os.ModeSymlink == 0 {
 		t.Error("the symlink was replaced by a file")
 	}
-	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o640 {
-		t.Errorf("mode %v, want the file's own 0640", fi.Mode())
-	}
+	testenv.Mode(t, target, 0o640) // the file's own
 	c, err := config.Load(path, true)
 	if err != nil || c.Accounts["old"].Aliases["123456789012"] != "prod" || c.Accounts["new"].URL != "https://new.example/sso" {
 		t.Fatalf("loaded %+v, %v", c, err)

@@ -130,3 +130,17 @@ func LiveProcesses(argvs ...[]string) []int {
 	}
 	return pids
 }
+
+// AWSCLIPython returns the Python the AWS CLI v2 runs on, whose botocore
+// (awscli.botocore) the tests hold samlgo's readers and writers against
+// (see Require).
+func AWSCLIPython(t testing.TB) string {
+	t.Helper()
+	for _, py := range []string{"/usr/bin/python3", "python3"} {
+		if err := exec.Command(py, "-c", "from awscli.botocore import configloader").Run(); err == nil {
+			return py
+		}
+	}
+	Require(t, "the AWS CLI's Python (awscli.botocore)", exec.ErrNotFound, "make test and .ci/run install Debian's awscli")
+	return ""
+}
