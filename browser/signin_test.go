@@ -286,7 +286,7 @@ func TestFindAndProfile(t *testing.T) {
 		t.Error("Find accepted a missing browser")
 	}
 	t.Setenv("PATH", t.TempDir())
-	if _, err := Find(""); !errors.Is(err, ErrNoBrowser) || !strings.Contains(err.Error(), "apt install chromium") {
+	if _, err := find("", "linux", os.Getenv); !errors.Is(err, ErrNoBrowser) || !strings.Contains(err.Error(), "apt install chromium") {
 		t.Errorf("Find on an empty PATH = %v", err)
 	}
 	dir := filepath.Join(t.TempDir(), "cache", "samlgo", "chrome", "corp")
