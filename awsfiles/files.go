@@ -17,6 +17,7 @@ import (
 	"github.com/samlgo/samlgo/filelock"
 	"github.com/samlgo/samlgo/input"
 	"github.com/samlgo/samlgo/private"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // Keys samlgo owns in a credentials profile. x_security_token_expires is
@@ -55,9 +56,9 @@ type FileError struct {
 func (e *FileError) Error() string {
 	var se *SyntaxError
 	if errors.As(e.Err, &se) {
-		return fmt.Sprintf("%q does not parse as the AWS CLI reads it: %v; fix or move the file and try again", e.Path, e.Err)
+		return fmt.Sprintf("%s does not parse as the AWS CLI reads it: %v; fix or move the file and try again", untrusted.Path(e.Path), e.Err)
 	}
-	return fmt.Sprintf("%q: %v", e.Path, e.Err)
+	return fmt.Sprintf("%s: %v", untrusted.Path(e.Path), e.Err)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
@@ -105,7 +106,7 @@ func resolve(flag, env, name string) (string, error) {
 	if strings.HasPrefix(p, "~/") {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("expanding %q: %w", p, err)
+			return "", fmt.Errorf("expanding %s: %w", untrusted.Path(p), err)
 		}
 		p = filepath.Join(home, p[2:])
 	}
@@ -180,19 +181,19 @@ func target(path string) (real string, exists bool, err error) {
 		return path, false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+		return "", false, fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
 	}
 	real = path
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		dest, _ := os.Readlink(path)
 		if real, err = filepath.EvalSymlinks(path); err != nil {
-			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it points to %q, which does not exist (or is a loop); samlgo keeps links as links, so create that file or remove the link", ErrDanglingSymlink, dest)}
+			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it points to %s, which does not exist (or is a loop); samlgo keeps links as links, so create that file or remove the link", ErrDanglingSymlink, untrusted.Path(dest))}
 		}
 		if fi, err = os.Stat(real); err != nil {
-			return "", false, fmt.Errorf("reading %q: %w", real, unwrapPath(err))
+			return "", false, fmt.Errorf("reading %s: %w", untrusted.Path(real), unwrapPath(err))
 		}
 		if !fi.Mode().IsRegular() {
-			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it is a symlink to %q, %s; samlgo writes only regular files, so point it at one", ErrNotRegularFile, real, describe(fi.Mode()))}
+			return "", false, &FileError{Path: path, Err: fmt.Errorf("%w: it is a symlink to %s, %s; samlgo writes only regular files, so point it at one", ErrNotRegularFile, untrusted.Path(real), describe(fi.Mode()))}
 		}
 		return real, true, nil
 	}
@@ -219,19 +220,19 @@ func unwrapPath(err error) error {
 func readRegular(path, real string) ([]byte, fs.FileMode, error) {
 	f, err := os.OpenFile(real, os.O_RDONLY|oNoFollow|oNonBlock, 0)
 	if err != nil {
-		return nil, 0, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+		return nil, 0, fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, 0, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+		return nil, 0, fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, 0, &FileError{Path: path, Err: fmt.Errorf("%w: it is %s", ErrNotRegularFile, describe(fi.Mode()))}
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead)) // one allocation, not ReadAll's doublings
 	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, 0, fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+		return nil, 0, fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
 	}
 	return buf.Bytes(), fi.Mode().Perm(), nil
 }
@@ -372,7 +373,7 @@ func edit(ctx context.Context, path string, secret bool, change func(*document) 
 	dir := filepath.Dir(real)
 	if !exists {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("creating %q: %w", dir, unwrapPath(err))
+			return fmt.Errorf("creating %s: %w", untrusted.Path(dir), unwrapPath(err))
 		}
 	}
 	// filelock: a lock file swapped for a symlink is not followed; new
@@ -382,7 +383,7 @@ func edit(ctx context.Context, path string, secret bool, change func(*document) 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("locking %q: %w", path, err)
+		return fmt.Errorf("locking %s: %w", untrusted.Path(path), err)
 	}
 	defer unlock()
 	private.RemoveStaleTemps(real, real+".bak")
@@ -396,7 +397,7 @@ func edit(ctx context.Context, path string, secret bool, change func(*document) 
 		}
 		exists = true
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("reading %q: %w", path, unwrapPath(err))
+		return fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
 	} else {
 		exists = false
 	}
@@ -418,11 +419,11 @@ func edit(ctx context.Context, path string, secret bool, change func(*document) 
 			mode &= 0o600 // never looser than 0600, never looser than it was
 		}
 		if err := writeAtomic(real+".bak", old, mode&0o600); err != nil {
-			return fmt.Errorf("keeping the previous file as %q: %w", real+".bak", err)
+			return fmt.Errorf("keeping the previous file as %s: %w", untrusted.Path(real+".bak"), err)
 		}
 	}
 	if err := writeAtomic(real, updated, mode); err != nil {
-		return fmt.Errorf("writing %q: %w", path, err)
+		return fmt.Errorf("writing %s: %w", untrusted.Path(path), err)
 	}
 	return nil
 }
@@ -442,7 +443,7 @@ func ReadCredentials(path, profile string) (creds.Credentials, error) {
 	}
 	start, end, ok := doc.section(profile)
 	if !ok {
-		return creds.Credentials{}, fmt.Errorf("profile %q not found in %q", profile, path)
+		return creds.Credentials{}, fmt.Errorf("profile %q not found in %s", profile, untrusted.Path(path))
 	}
 	get := func(k string) string { v, _ := doc.get(start, end, k); return v }
 	c := creds.Credentials{
@@ -456,7 +457,7 @@ func ReadCredentials(path, profile string) (creds.Credentials, error) {
 		}
 	}
 	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
-		return creds.Credentials{}, fmt.Errorf("profile %q in %q has no access key", profile, path)
+		return creds.Credentials{}, fmt.Errorf("profile %q in %s has no access key", profile, untrusted.Path(path))
 	}
 	return c, nil
 }

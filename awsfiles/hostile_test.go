@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -140,7 +141,8 @@ func TestNonRegularTargetRefused(t *testing.T) {
 			})
 		}
 	}
-	if _, err := os.Lstat(os.DevNull + ".lock"); err == nil {
+	// (On Windows every name NUL.* is the device itself.)
+	if _, err := os.Lstat(os.DevNull + ".lock"); err == nil && runtime.GOOS != "windows" {
 		t.Errorf("%s.lock was created", os.DevNull)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -155,14 +156,21 @@ const (
 	Zsh        Shell = "zsh"
 	Fish       Shell = "fish"
 	PowerShell Shell = "powershell"
+	// Cmd is cmd.exe: set "K=V" lines, for
+	//   for /f "delims=" %i in ('samlgo env') do %i
+	Cmd Shell = "cmd"
 )
 
 // ParseShell reads a --shell value; empty means the shell named by $SHELL
-// (shellEnv), bash when that is unknown.
+// (Git Bash and MSYS set it on Windows too), else the system's own:
+// PowerShell on Windows, bash elsewhere.
 func ParseShell(flag, shellEnv string) (Shell, error) {
 	name := flag
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(shellEnv), ".exe")
+		if shellEnv == "" && goos == "windows" {
+			return PowerShell, nil
+		}
 	}
 	switch strings.ToLower(name) {
 	case "bash", "sh", "dash", "ksh", "":
@@ -173,12 +181,17 @@ func ParseShell(flag, shellEnv string) (Shell, error) {
 		return Fish, nil
 	case "powershell", "pwsh":
 		return PowerShell, nil
+	case "cmd":
+		return Cmd, nil
 	}
 	if flag == "" {
 		return Bash, nil
 	}
-	return "", fmt.Errorf("unknown shell %q; use bash, zsh, fish or powershell", flag)
+	return "", fmt.Errorf("unknown shell %q; use bash, zsh, fish, powershell or cmd", flag)
 }
+
+// goos is the system ParseShell defaults for (tests set it).
+var goos = runtime.GOOS
 
 // Env returns lines that set the credentials (and region, when known) in
 // the shell and unset AWS_SECURITY_TOKEN, whose stale value old SDKs would
@@ -197,24 +210,29 @@ func (c Credentials) Env(sh Shell, region string) string {
 	}
 	var b strings.Builder
 	for _, v := range vars {
-		switch sh {
-		case Fish:
-			fmt.Fprintf(&b, "set -gx %s %s;\n", v[0], fishQuote(v[1]))
-		case PowerShell:
-			fmt.Fprintf(&b, "$Env:%s = %s\n", v[0], psQuote(v[1]))
-		default:
-			fmt.Fprintf(&b, "export %s=%s\n", v[0], shQuote(v[1]))
-		}
+		b.WriteString(setLine(sh, v[0], v[1]))
 	}
+	b.WriteString(unsetLine(sh, "AWS_SECURITY_TOKEN"))
+	return b.String()
+}
+
+// setLine is the line that sets variable k to v in sh.
+func setLine(sh Shell, k, v string) string {
 	switch sh {
 	case Fish:
-		b.WriteString("set -e AWS_SECURITY_TOKEN;\n")
+		return "set -gx " + k + " " + fishQuote(v) + ";\n"
 	case PowerShell:
-		b.WriteString("Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue\n")
-	default:
-		b.WriteString("unset AWS_SECURITY_TOKEN\n")
+		return "$Env:" + k + " = " + psQuote(v) + "\n"
+	case Cmd:
+		// Inside set "K=V" cmd.exe takes & | < > ^ as they are; a quote,
+		// a percent sign, an exclamation mark or a line break it would
+		// act on, so such a value is not set.
+		if strings.ContainsAny(v, "\"%!\r\n") {
+			return "rem samlgo: " + k + " not set: its value has a character cmd.exe would act on\n"
+		}
+		return `set "` + k + "=" + v + "\"\n"
 	}
-	return b.String()
+	return "export " + k + "=" + shQuote(v) + "\n"
 }
 
 // Environ returns the variables Env sets, as KEY=value for exec.

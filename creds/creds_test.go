@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +86,8 @@ func TestPowerShellLines(t *testing.T) {
 }
 
 func TestParseShell(t *testing.T) {
+	defer func(g string) { goos = g }(goos)
+	goos = "linux" // Windows' default: TestEnvWithoutShellOnWindows
 	cases := []struct {
 		flag, env string
 		want      Shell
@@ -231,5 +235,56 @@ func TestCheckExpiryRefusesHostileExpirations(t *testing.T) {
 		if !errors.Is(err, ErrExpiry) || !strings.Contains(err.Error(), tc.says) || strings.ContainsAny(err.Error(), "\r\n") {
 			t.Errorf("%s: error %v, want ErrExpiry saying %q on one line", tc.exp, err, tc.says)
 		}
+	}
+}
+
+// TestEnvWithoutShellOnWindows: without $SHELL, env printed bash export
+// lines on Windows, where PowerShell and cmd.exe are the shells (issue 16).
+// $SHELL still wins there (Git Bash, MSYS); --shell cmd gives cmd.exe's.
+func TestEnvWithoutShellOnWindows(t *testing.T) {
+	defer func(g string) { goos = g }(goos)
+	goos = "windows"
+	for _, c := range []struct {
+		flag, env string
+		want      Shell
+	}{{"", "", PowerShell}, {"", `C:\Program Files\Git\usr\bin\bash.exe`, Bash}, {"cmd", "", Cmd}, {"CMD", "/bin/zsh", Cmd}} {
+		if got, err := ParseShell(c.flag, c.env); got != c.want || err != nil {
+			t.Errorf("on Windows ParseShell(%q, %q) = %q, %v; want %q", c.flag, c.env, got, err, c.want)
+		}
+	}
+	goos = "linux"
+	if got, _ := ParseShell("", ""); got != Bash {
+		t.Errorf("on Linux without $SHELL: %q, want bash", got)
+	}
+}
+
+// TestCmdLines: cmd.exe's lines set the variables, refuse a value cmd.exe
+// would act on, and, on Windows, are run by cmd.exe itself.
+func TestCmdLines(t *testing.T) {
+	plain := Credentials{AccessKeyID: "ASIAEXAMPLE0000000001", SecretAccessKey: "wJalr/XUtn+FEMI=K7&MDENG^x", SessionToken: "IQoJb3JpZ2luX2Vj/+==", Expiration: time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)}
+	lines := plain.Env(Cmd, "eu-west-1")
+	for _, want := range []string{`set "AWS_ACCESS_KEY_ID=ASIAEXAMPLE0000000001"`, `set "AWS_SECRET_ACCESS_KEY=wJalr/XUtn+FEMI=K7&MDENG^x"`, `set "AWS_REGION=eu-west-1"`, `set "AWS_SECURITY_TOKEN="`} {
+		if !strings.Contains(lines, want+"\n") {
+			t.Errorf("cmd lines lack %s:\n%s", want, lines)
+		}
+	}
+	hostile := plain
+	hostile.SessionToken = `x" & calc & "`
+	if got := hostile.Env(Cmd, ""); strings.Contains(got, "calc") || !strings.Contains(got, "rem samlgo: AWS_SESSION_TOKEN not set") {
+		t.Errorf("a value with a quote:\n%s", got)
+	}
+	if runtime.GOOS != "windows" {
+		return
+	}
+	bat := filepath.Join(t.TempDir(), "env.bat")
+	script := "@echo off\r\nset AWS_SECURITY_TOKEN=stale\r\n" + strings.ReplaceAll(lines, "\n", "\r\n") +
+		"echo %AWS_ACCESS_KEY_ID%\r\necho \"%AWS_SECRET_ACCESS_KEY%\"\r\necho %AWS_REGION%\r\nif defined AWS_SECURITY_TOKEN (echo set) else (echo unset)\r\n"
+	if err := os.WriteFile(bat, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("cmd.exe", "/c", bat).CombinedOutput()
+	want := "ASIAEXAMPLE0000000001\r\n\"wJalr/XUtn+FEMI=K7&MDENG^x\"\r\neu-west-1\r\nunset\r\n"
+	if err != nil || string(out) != want {
+		t.Errorf("cmd.exe read back %q, %v; want %q", out, err, want)
 	}
 }

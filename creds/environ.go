@@ -1,7 +1,6 @@
 package creds
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -66,14 +65,7 @@ func (c Credentials) ExportLines(sh Shell, region string, extra [][2]string) str
 		b.WriteString(unsetLine(sh, k))
 	}
 	for _, kv := range extra {
-		switch sh {
-		case Fish:
-			fmt.Fprintf(&b, "set -gx %s %s;\n", kv[0], fishQuote(kv[1]))
-		case PowerShell:
-			fmt.Fprintf(&b, "$Env:%s = %s\n", kv[0], psQuote(kv[1]))
-		default:
-			fmt.Fprintf(&b, "export %s=%s\n", kv[0], shQuote(kv[1]))
-		}
+		b.WriteString(setLine(sh, kv[0], kv[1]))
 	}
 	return b.String()
 }
@@ -84,6 +76,8 @@ func unsetLine(sh Shell, k string) string {
 		return "set -e " + k + ";\n"
 	case PowerShell:
 		return "Remove-Item Env:" + k + " -ErrorAction SilentlyContinue\n"
+	case Cmd:
+		return `set "` + k + "=\"\n"
 	}
 	return "unset " + k + "\n"
 }

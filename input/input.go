@@ -53,7 +53,7 @@ func Open(path string, flags Flags) (*os.File, fs.FileInfo, error) {
 			return nil, nil, err
 		}
 	}
-	f, err := os.OpenFile(path, mode, 0)
+	f, err := openRead(path, mode)
 	if err != nil {
 		return nil, nil, err
 	}

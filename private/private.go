@@ -73,7 +73,7 @@ func WriteFile(path string, b []byte, mode fs.FileMode) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := replace(tmp, path); err != nil {
 		return err
 	}
 	if d, err := os.Open(dir); err == nil {

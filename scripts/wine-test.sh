@@ -67,7 +67,14 @@ for pkg in $pkgs; do
   f=$(grep -c -- '^\s*--- FAIL' "$log" || true)
   run=$((run + p + s + f)) pass=$((pass + p)) skip=$((skip + s)) fail=$((fail + f))
   printf '%-4s %-55s pass %3d skip %3d fail %3d\n' "$status" "$pkg" "$p" "$s" "$f"
-  if [ $status = FAIL ]; then grep -E -- '--- FAIL|_test.go:[0-9]+:|panic|FAIL' "$log" | head -40; fi
+  if [ $status = FAIL ]; then
+    # What each failed test printed (go test -v prints it before the
+    # verdict), and whatever ends the log (a panic, a timeout).
+    awk '/^=== /{buf=""; next} /^ *--- (PASS|SKIP)/{buf=""; next}
+      /^ *--- FAIL/{printf "%s%s\n", buf, $0; buf=""; next} {buf=buf $0 "\n"}
+      END{printf "%s", buf}' "$log" | head -${WINE_TEST_LINES:-60}
+  fi
+  [ -z "${WINE_TEST_LOGS:-}" ] || { mkdir -p "$WINE_TEST_LOGS"; cp "$log" "$WINE_TEST_LOGS/"; }
   if [ "${WINE_TEST_SKIPS:-}" = 1 ]; then grep -A1 -- '--- SKIP' "$log" | grep -v -- '^--$' || true; fi
 done
 echo "wine: $npkg packages, $run tests: $pass passed, $skip skipped, $fail failed"

@@ -81,3 +81,30 @@ func unsafe(r rune) bool {
 	}
 	return false
 }
+
+// Path returns a file path in double quotes for a message, with control
+// and bidirectional characters escaped as Text does but backslashes kept:
+// they separate Windows paths, where %q showed C:\\Users\\alice.
+func Path(p string) string {
+	var b strings.Builder
+	b.Grow(len(p) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(p); {
+		r, size := utf8.DecodeRuneInString(p[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\x`)
+			b.WriteString(strconv.FormatUint(uint64(p[i])|0x100, 16)[1:])
+		case r == '"':
+			b.WriteString(`\"`)
+		case unsafe(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(p[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('"')
+	return b.String()
+}

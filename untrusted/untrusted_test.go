@@ -58,3 +58,17 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+// TestPath: messages showed Windows paths with every backslash doubled
+// (%q), "C:\\Users\\alice\\.aws\\credentials" (issue 16).
+func TestPath(t *testing.T) {
+	for in, want := range map[string]string{
+		`C:\Users\alice\.aws\credentials`: `"C:\Users\alice\.aws\credentials"`,
+		"/home/alice/.aws/credentials":    `"/home/alice/.aws/credentials"`,
+		"/tmp/a\"b\x1b[2J\u202ec":         `"/tmp/a\"b\x1b[2J\u202ec"`,
+	} {
+		if got := Path(in); got != want {
+			t.Errorf("Path(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -36,7 +36,7 @@ type OutputFlags struct {
 // Register adds --format, --shell, --profile and --credentials-file.
 func (o *OutputFlags) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Format, "format", FormatProfile, "output: profile (write the credentials file), env (shell export lines) or json (credential_process)")
-	fs.StringVar(&o.Shell, "shell", "", "shell syntax for --format env: bash, zsh, fish or powershell (default from $SHELL)")
+	fs.StringVar(&o.Shell, "shell", "", "shell syntax for --format env: bash, zsh, fish, powershell or cmd (default from $SHELL; PowerShell on Windows without it)")
 	fs.StringVarP(&o.Profile, "profile", "p", "", "profile to write (default from the account config, else \""+flow.DefaultProfile+"\")")
 	fs.StringVar(&o.CredentialsFile, "credentials-file", "", "credentials file (default $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
 }

@@ -25,7 +25,7 @@ type Options struct {
 func NewCmdEnv(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{SignerSetup: cmdutil.NewSignerSetup(f)}
 	cmd := &cobra.Command{
-		Use:   "env [--profile P] [--shell bash|zsh|fish|powershell]",
+		Use:   "env [--profile P] [--shell bash|zsh|fish|powershell|cmd]",
 		Short: "Print export lines for a stored profile",
 		Long: `env prints shell lines that set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, the region and SAMLGO_PROFILE
@@ -36,7 +36,9 @@ variables an SDK would read credentials from first. A profile with role_arn
 is assumed, as the AWS CLI would. Expired credentials are an error that
 names the command to renew them.`,
 		Example: `  eval "$(samlgo env --profile prod)"
-  samlgo env --profile prod --shell fish | source`,
+  samlgo env --profile prod --shell fish | source
+  samlgo env --profile prod | Invoke-Expression          # PowerShell
+  for /f "delims=" %i in ('samlgo env --profile prod --shell cmd') do %i`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -46,7 +48,7 @@ names the command to renew them.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Profile, "profile", "p", "", "profile to export (default $SAMLGO_PROFILE, $AWS_PROFILE, the default account's profile, else saml)")
-	cmd.Flags().StringVar(&opts.Shell, "shell", "", "bash, zsh, fish or powershell (default from $SHELL)")
+	cmd.Flags().StringVar(&opts.Shell, "shell", "", "bash, zsh, fish, powershell or cmd (default from $SHELL; PowerShell on Windows without it)")
 	return cmd
 }
 

@@ -32,7 +32,7 @@ func completeFlags(root *cobra.Command, f *cmdutil.Factory) {
 		},
 		"format":      fixed(cmdutil.FormatProfile, cmdutil.FormatEnv, cmdutil.FormatJSON),
 		"output":      fixed("text", "json"),
-		"shell":       fixed("bash", "zsh", "fish", "powershell"),
+		"shell":       fixed("bash", "zsh", "fish", "powershell", "cmd"),
 		"sso-region":  cobra.NoFileCompletions,
 		"region":      cobra.NoFileCompletions,
 		"username":    cobra.NoFileCompletions,
