@@ -2,7 +2,9 @@ package child
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 	"slices"
 	"testing"
 )
@@ -15,8 +17,18 @@ func TestEnvironDropsSecrets(t *testing.T) {
 }
 
 func TestOutputCapsStdout(t *testing.T) {
-	out, err := Output(context.Background(), nil, io.Discard, 5, []string{"sh", "-c", "echo 0123456789"})
+	out, err := Output(context.Background(), nil, io.Discard, 5, []string{os.Args[0], "--print", "0123456789"})
 	if err != nil || string(out) != "01234" {
 		t.Errorf("Output = %q, %v; want the first 5 bytes", out, err)
 	}
+}
+
+// TestMain makes the test binary a child that prints, so the tests run
+// where there is no sh (Windows): "TEST --print S" prints S.
+func TestMain(m *testing.M) {
+	if len(os.Args) == 3 && os.Args[1] == "--print" {
+		fmt.Println(os.Args[2])
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
 }

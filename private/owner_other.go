@@ -13,3 +13,7 @@ func OwnedByMe(fs.FileInfo) bool { return true }
 // privateMode: Windows reports every writable file as 0666, whatever its
 // ACL; the mode says nothing there (see OwnedByMe).
 func privateMode(fs.FileMode) bool { return true }
+
+// ModesMean reports whether permission bits say who may read a file here:
+// not on Windows, where the ACL does (see OwnedByMe).
+const ModesMean = false

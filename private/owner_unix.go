@@ -16,3 +16,6 @@ func OwnedByMe(st fs.FileInfo) bool {
 
 // privateMode reports whether no one but the owner may read or write.
 func privateMode(m fs.FileMode) bool { return m.Perm()&0o077 == 0 }
+
+// ModesMean reports whether permission bits say who may read a file here.
+const ModesMean = true

@@ -127,3 +127,7 @@ func ReadOwn(path string, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// Loose reports whether mode lets other users read or write, where modes
+// mean that (ModesMean).
+func Loose(mode fs.FileMode) bool { return !privateMode(mode) }

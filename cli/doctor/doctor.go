@@ -23,6 +23,7 @@ import (
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
+	"github.com/samlgo/samlgo/private"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -243,13 +244,13 @@ func checkAWSFiles(opts *Options) []result {
 		rs = append(rs, fail("aws dir", "check the directory's owner and mode", "%v", err))
 	case !st.IsDir():
 		rs = append(rs, fail("aws dir", "move it away; ~/.aws must be a directory", "%s is not a directory", dir))
-	case st.Mode().Perm()&0o077 != 0:
+	case private.Loose(st.Mode()):
 		rs = append(rs, fail("aws dir", "chmod 700 "+dir, "%s is mode %04o, open to other users", dir, st.Mode().Perm()))
 	default:
 		if err := writableDir(dir); err != nil {
 			rs = append(rs, fail("aws dir", "check the directory's owner and mode (samlgo replaces files in it atomically)", "%s is not writable: %v", dir, err))
 		} else {
-			rs = append(rs, ok("aws dir", "%s is mode 0700 and writable", dir))
+			rs = append(rs, ok("aws dir", "%s is %s and writable", dir, privacy("mode 0700")))
 		}
 	}
 	return rs
@@ -266,7 +267,7 @@ func checkAWSFile(name, path string, secret bool) result {
 	if err != nil {
 		return fail(name, "check the file's owner and mode", "%v", err)
 	}
-	if secret && st.Mode().Perm()&0o077 != 0 {
+	if secret && private.Loose(st.Mode()) {
 		return fail(name, "chmod 600 "+path, "%s is mode %04o, readable by other users", path, st.Mode().Perm())
 	}
 	// awsfiles.Check has refused anything but a regular file, so neither
@@ -281,7 +282,7 @@ func checkAWSFile(name, path string, secret bool) result {
 		return fail(name, "check the file's owner and mode", "%s is not writable: %v", path, errors.Unwrap(err))
 	}
 	w.Close()
-	return ok(name, "%s parses as the AWS CLI reads it, mode %04o, readable and writable", path, st.Mode().Perm())
+	return ok(name, "%s parses as the AWS CLI reads it, %s, readable and writable", path, privacy(fmt.Sprintf("mode %04o", st.Mode().Perm())))
 }
 
 func checkClock(ctx context.Context, opts *Options) result {
@@ -402,7 +403,7 @@ func checkSessions(opts *Options) result {
 		if err != nil {
 			continue
 		}
-		if st.Mode().Perm()&0o077 != 0 {
+		if private.Loose(st.Mode()) {
 			loose = append(loose, p)
 		}
 		list = append(list, fmt.Sprintf("%s (last used %s ago)", e.Name(), age(opts.Now().Sub(lastUsed(p, st.ModTime())))))
@@ -438,4 +439,14 @@ func age(d time.Duration) string {
 		return fmt.Sprintf("%dh", int(d.Hours()))
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// privacy says what keeps a file private here: its mode on Unix; on
+// Windows, where modes say nothing, the ACL of the user's profile folder
+// the file lives in, which doctor does not read.
+func privacy(unixMode string) string {
+	if private.ModesMean {
+		return unixMode
+	}
+	return "private by the profile folder's ACL (Windows; not checked)"
 }

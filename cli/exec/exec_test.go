@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestExecChildEnvironmentAndExit(t *testing.T) {
 	opts, ios := setup(t, map[string]string{})
 	opts.Profile = "dev"
 	// SAMLGO_PASSWORD reached exec's child before (issue 14).
-	opts.Command = []string{"sh", "-c", `echo "$AWS_ACCESS_KEY_ID ${AWS_PROFILE-none} ${AWS_SECURITY_TOKEN-none} ${AWS_WEB_IDENTITY_TOKEN_FILE-none} $KEEP $SAMLGO_PROFILE $AWS_DEFAULT_REGION ${SAMLGO_PASSWORD-none}"; exit 3`}
+	opts.Command = selfChild(3, "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_SECURITY_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "KEEP", "SAMLGO_PROFILE", "AWS_DEFAULT_REGION", "SAMLGO_PASSWORD")
 	err := execRun(context.Background(), opts)
 	var ce *cmdutil.ChildExitError
 	if !errors.As(err, &ce) || ce.Code != 3 {
@@ -49,11 +50,14 @@ func TestExecChildEnvironmentAndExit(t *testing.T) {
 	if got := ios.Out.(interface{ String() string }).String(); got != "ASIADEV0000000000001 none none none 1 dev eu-west-1 none\n" {
 		t.Errorf("child saw %q", got)
 	}
-	opts.Command = []string{"true"}
+	opts.Command = selfChild(0)
 	if err := execRun(context.Background(), opts); err != nil {
 		t.Errorf("exit 0 = %v", err)
 	}
-	opts.Command = []string{"sh", "-c", "kill -USR2 $$"}
+	if runtime.GOOS == "windows" {
+		return // no signals to die of
+	}
+	opts.Command = []string{testenv.Need(t, "sh", "it is part of every Unix"), "-c", "kill -USR2 $$"}
 	if err := execRun(context.Background(), opts); !errors.As(err, &ce) || ce.Code != 128+12 {
 		t.Errorf("killed by USR2: %v", err)
 	}
@@ -75,8 +79,11 @@ func TestExecRefusals(t *testing.T) {
 		"not executable":  {map[string]string{}, func(o *Options) { o.Command = []string{"/etc/hostname"} }, 126, `"/etc/hostname"`, false},
 	} {
 		t.Run(name, func(t *testing.T) {
+			if name == "not executable" {
+				testenv.Unix(t, "execute bits")
+			}
 			opts, _ := setup(t, c.env)
-			opts.Profile, opts.Command = "dev", []string{"true"}
+			opts.Profile, opts.Command = "dev", selfChild(0)
 			c.set(opts)
 			err := execRun(context.Background(), opts)
 			if code, _ := cmdutil.Classify(err); code != c.code || !strings.Contains(err.Error(), c.want) {
@@ -86,12 +93,12 @@ func TestExecRefusals(t *testing.T) {
 	}
 	// --nested, and the same profile again, are allowed.
 	opts, _ := setup(t, map[string]string{"SAMLGO_PROFILE": "prod"})
-	opts.Profile, opts.Nested, opts.Command = "dev", true, []string{"true"}
+	opts.Profile, opts.Nested, opts.Command = "dev", true, selfChild(0)
 	if err := execRun(context.Background(), opts); err != nil {
 		t.Errorf("--nested: %v", err)
 	}
 	opts, _ = setup(t, map[string]string{"SAMLGO_PROFILE": "dev"})
-	opts.Command = []string{"true"}
+	opts.Command = selfChild(0)
 	if err := execRun(context.Background(), opts); err != nil {
 		t.Errorf("same profile: %v", err)
 	}
@@ -100,6 +107,7 @@ func TestExecRefusals(t *testing.T) {
 // TestExecNoCommandStartsShell: exec without a command starts $SHELL with
 // the credentials, as aws-vault does (it was a usage error).
 func TestExecNoCommandStartsShell(t *testing.T) {
+	testenv.Unix(t, "a #! script as $SHELL")
 	dir := t.TempDir()
 	shell := filepath.Join(dir, "myshell")
 	os.WriteFile(shell, []byte("#!/bin/sh\necho \"$0 $SAMLGO_PROFILE $AWS_ACCESS_KEY_ID\"\n"), 0o700)

@@ -115,7 +115,7 @@ func TestAccountRoleSource(t *testing.T) {
 			return fakests.Credentials("ASIAACCOUNT000000001", time.Now().Add(time.Hour)), nil
 		}, "us-west-2", nil
 	}
-	opts.Command = []string{"sh", "-c", `echo "$AWS_ACCESS_KEY_ID $SAMLGO_PROFILE $AWS_REGION"`}
+	opts.Command = selfChild(0, "AWS_ACCESS_KEY_ID", "SAMLGO_PROFILE", "AWS_REGION")
 	if err := execRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
