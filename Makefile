@@ -12,7 +12,7 @@ FUZZ_TARGETS := \
 	./creds:FuzzParseProcessOutput ./sts:FuzzCheckWebIdentityToken ./sts:FuzzSummarizeAuthorization ./sts:FuzzSessionName \
 	./awsfiles:FuzzConfigSection ./sso:FuzzParseToken ./sso:FuzzParseRegistration ./sso:FuzzProfileConfig ./untrusted:FuzzText ./config/configedit:FuzzAddAccount
 
-.PHONY: all build install test test-deps unit fuzz bench shapes lint demo clean
+.PHONY: all build install test test-deps unit cross wine release fuzz bench shapes lint demo clean
 
 all: build
 
@@ -30,13 +30,35 @@ install:
 # The committed fuzz corpora (testdata/fuzz) run as ordinary tests; random
 # fuzzing is `make fuzz`. SAMLGO_TEST_REQUIRE=all turns a missing program
 # into a failure instead of a skip: nothing is skipped.
-test: test-deps lint unit
+test: test-deps lint cross unit wine
 
 test-deps:
 	@scripts/test-deps.sh
 
 unit:
 	SAMLGO_TEST_REQUIRE=all $(GO) test -count=1 -timeout 30m ./...
+
+# Both programs build for the six release targets, and vet passes for
+# Windows and macOS (their tests included), whose code CI cannot run
+# natively.
+TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+cross:
+	@set -e; for t in $(TARGETS); do \
+		echo "build $$t"; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -o /dev/null ./cmd/samlgo; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -o /dev/null ./cmd/samlgo-credential-process; \
+	done
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+
+# Every package's Windows test binary under Debian's wine (see the script).
+wine:
+	scripts/wine-test.sh
+
+# Archives of both programs for the six targets, and their checksums, in
+# dist/ (scripts/release.sh).
+release:
+	scripts/release.sh $(VERSION)
 
 # Each fuzz target for $(FUZZTIME), one after the other (before a push; CI
 # does not run it). A failing input is written to the package's testdata/fuzz:

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/samlgo/samlgo/internal/testenv"
 )
 
 // TestAllowNegotiate: the preference that lets Chrome on Linux load the
@@ -47,9 +49,7 @@ func TestAllowNegotiate(t *testing.T) {
 			if c.name != "not JSON" && !json.Valid(b) {
 				t.Errorf("Local State is not JSON: %s", b)
 			}
-			if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
-				t.Errorf("Local State mode: %v %v", st, err)
-			}
+			testenv.Mode(t, path, 0o600)
 		})
 	}
 }

@@ -26,6 +26,10 @@ command -v Xvfb >/dev/null || need+=(xvfb)
 { [ -x /usr/sbin/krb5kdc ] && [ -x /usr/sbin/kdb5_util ]; } || need+=(krb5-kdc)
 [ -x /usr/sbin/kadmin.local ] || need+=(krb5-admin-server)
 command -v kinit >/dev/null || need+=(krb5-user)
+# Wine runs the Windows test binaries (scripts/wine-test.sh); the MinGW
+# linker builds its bcryptprimitives.dll stand-in.
+[ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null || need+=(wine64)
+command -v x86_64-w64-mingw32-ld >/dev/null || need+=(binutils-mingw-w64-x86-64)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   sudo=""

@@ -20,6 +20,7 @@ import (
 	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/flow"
 	"github.com/samlgo/samlgo/internal/fakests"
+	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
 )
 
@@ -132,6 +133,7 @@ func TestOutputDeliver(t *testing.T) {
 }
 
 func TestBrowserCapturerChecks(t *testing.T) {
+	testenv.Home(t, t.TempDir())
 	ios, _, _, _ := iostreams.Test()
 	f := &Factory{IOStreams: ios, Prompter: prompttest.NewFake(t), Now: time.Now, Log: Discard(),
 		Getenv: func(k string) string {
@@ -170,7 +172,7 @@ func TestBrowserCapturerChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !b.Options.Headless || b.Options.URL != "https://idp" || b.Options.Autofill.Username != "alice" || !strings.HasSuffix(b.ProfileDir, filepath.Join("samlgo", "chrome", "corp")) {
+	if b.Options.Headless == browser.HasDisplay() || b.Options.URL != "https://idp" || b.Options.Autofill.Username != "alice" || !strings.HasSuffix(b.ProfileDir, filepath.Join("samlgo", "chrome", "corp")) {
 		t.Errorf("capturer = %+v", b)
 	}
 	if pw, err := b.Password(true)(); pw != "pw" || err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
+	"github.com/samlgo/samlgo/config"
 	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/private"
 	"github.com/samlgo/samlgo/sts"
@@ -106,6 +107,21 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
+// writeConfig writes samlgo's config where this system keeps it (the
+// user config directory under the test's home).
+func (w *world) writeConfig(t *testing.T, content string) string {
+	t.Helper()
+	p, _, err := config.Path("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(w.home, p)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		t.Fatalf("the config path %s is outside the test's home %s", p, w.home)
+	}
+	return w.write(t, rel, content, 0o600)
+}
+
 func (w *world) write(t *testing.T, rel, content string, mode os.FileMode) string {
 	p := filepath.Join(w.home, rel)
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
@@ -136,7 +152,7 @@ func TestDoctorHealthy(t *testing.T) {
 	w := newWorld(t)
 	w.write(t, ".aws/credentials", "[saml]\naws_access_key_id = ASIAEXAMPLE00000\n", 0o600)
 	w.write(t, ".aws/config", "[default]\nregion = eu-west-1\n", 0o600)
-	w.write(t, ".config/samlgo/config.toml", "default_account = \"corp\"\n[accounts.corp]\nurl = \"https://idp.example.com/sso\"\n", 0o600)
+	w.writeConfig(t, "default_account = \"corp\"\n[accounts.corp]\nurl = \"https://idp.example.com/sso\"\n")
 	if err := os.MkdirAll(filepath.Join(w.cache, "samlgo", "chrome", "corp"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +187,7 @@ func TestDoctorFindsProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := w.write(t, ".aws/config", "[default]\nregion = a\n[default]\nregion = b\n", 0o600)
-	w.write(t, ".config/samlgo/config.toml", "nope = 1\n", 0o600)
+	w.writeConfig(t, "nope = 1\n")
 	sess := filepath.Join(w.cache, "samlgo", "chrome", "corp")
 	if err := os.MkdirAll(sess, 0o755); err != nil {
 		t.Fatal(err)
@@ -240,7 +256,7 @@ func TestDoctorEndpointsFromProfile(t *testing.T) {
 	w := newWorld(t)
 	w.write(t, ".aws/config", "[profile dev]\nendpoint_url = http://localhost:4566\n", 0o600)
 	w.env["AWS_PROFILE"] = "dev"
-	w.write(t, ".config/samlgo/config.toml", "[accounts.corp]\nurl = \"https://idp.example.com/sso\"\n", 0o600)
+	w.writeConfig(t, "[accounts.corp]\nurl = \"https://idp.example.com/sso\"\n")
 	if err := doctorRun(context.Background(), w.opts); err != nil {
 		t.Fatalf("%v\n%s", err, w.out)
 	}
@@ -282,7 +298,7 @@ func TestDoctorNoAccount(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			w := newWorld(t)
 			if cfg != "" {
-				w.write(t, ".config/samlgo/config.toml", cfg, 0o600)
+				w.writeConfig(t, cfg)
 			}
 			if err := doctorRun(context.Background(), w.opts); err != nil {
 				t.Errorf("doctor failed: %v\n%s", err, w.out)

@@ -128,7 +128,7 @@ func TestAccountRoleSource(t *testing.T) {
 		func(o *Options) { o.Account, o.Role, o.KeepCredentialsFile = "", "", true },
 	} {
 		o, _ := setup(t, map[string]string{})
-		o.Account, o.Role, o.Command = "corp", "Admin", []string{"true"}
+		o.Account, o.Role, o.Command = "corp", "Admin", selfChild(0)
 		set(o)
 		var ee *cmdutil.ExitError
 		if err := execRun(context.Background(), o); !errors.As(err, &ee) || ee.Code != cmdutil.ExitUsage {

@@ -113,7 +113,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"sso", "creds", "--account", ""}, ":4\n"},
 		{[]string{"login", "--format", ""}, "profile\nenv\njson\n:4\n"},
 		{[]string{"roles", "--output", ""}, "text\njson\n:4\n"},
-		{[]string{"env", "--shell", ""}, "bash\nzsh\nfish\npowershell\n:4\n"},
+		{[]string{"env", "--shell", ""}, "bash\nzsh\nfish\npowershell\ncmd\n:4\n"},
 		{[]string{"login", "--role", ""}, "arn:aws:iam::123456789012:role/Admin\narn:aws:iam::123456789012:role/ReadOnly\n:4\n"},
 		{[]string{"login", "-a", "lab", "--role", ""}, "arn:aws:iam::210987654321:role/Lab\n:4\n"},
 		{[]string{"sso", "creds", "--role", ""}, ":4\n"},
