@@ -68,7 +68,7 @@ calls AssumeRole and writes the result.
 It writes the profile P-session by default (--to-profile to choose): the
 AWS CLI reads role_arn first, so keys stored under P itself would be
 ignored. With mfa_serial, the code is asked once (without echo, also on
-/dev/tty when stdout is taken) and the MFA session is kept in samlgo's
+/dev/tty, or the console on Windows, when stdout is taken) and the MFA session is kept in samlgo's
 cache until it expires. A role assumed from a role session (role
 chaining) lasts at most 1h, as AWS allows; samlgo says so and asks for 1h.`,
 		Example: `  samlgo assume-role --profile prod-admin

@@ -59,7 +59,7 @@ sign-in with the account's saved IdP session. However many processes ask at
 once, one signs in and the others wait for its result.
 
 When the IdP needs a person, a window opens if there is a display and
-one-time codes are asked on the terminal (/dev/tty); otherwise it fails with
+one-time codes are asked on the terminal (/dev/tty; the console on Windows); otherwise it fails with
 the samlgo login command to run. Use configure-profile to write the
 credential_process line.`,
 		Example: `  samlgo credential-process --account corp --role Admin

@@ -47,16 +47,17 @@ func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
-// ControllingTerminal returns streams on /dev/tty, for a command whose
-// stdin and stdout belong to another program (credential_process): data
-// still goes to its stdout, questions to the person's terminal. Without a
-// terminal, the streams cannot prompt; close is a no-op then.
+// ControllingTerminal returns streams on the person's terminal (/dev/tty;
+// the console on Windows, see OpenTerminal), for a command whose stdin and
+// stdout belong to another program (credential_process): data still goes
+// to its stdout, questions to the person's terminal. Without a terminal,
+// the streams cannot prompt; close is a no-op then.
 func ControllingTerminal(out io.Writer) (s *IOStreams, close func()) {
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	in, tty, closeTTY, err := OpenTerminal()
 	if err != nil {
 		return &IOStreams{In: bytes.NewReader(nil), Out: out, ErrOut: io.Discard}, func() {}
 	}
-	return &IOStreams{In: tty, Out: out, ErrOut: tty, InTTY: true, ErrTTY: true, InFile: tty}, func() { tty.Close() }
+	return &IOStreams{In: in, Out: out, ErrOut: tty, InTTY: true, ErrTTY: true, InFile: in}, closeTTY
 }
 
 // Await is input.Await: a blocking read that ends as soon as ctx does.

@@ -2,27 +2,29 @@ package prompt
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/samlgo/samlgo/cli/iostreams"
 )
 
-// TTYSecret asks on the controlling terminal (/dev/tty) without echo: the
-// way to reach the person when stdin and stdout are taken, as under
-// credential_process. It fails when the process has no terminal.
+// TTYSecret asks on the person's terminal without echo (/dev/tty; the
+// console on Windows): the way to reach the person when stdin and stdout
+// are taken, as under credential_process. It fails when the process has
+// no terminal.
 func TTYSecret(prompt string) (string, error) {
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	in, out, closeTTY, err := iostreams.OpenTerminal()
 	if err != nil {
 		return "", fmt.Errorf("no terminal to ask on: %w", err)
 	}
-	defer tty.Close()
-	if !term.IsTerminal(int(tty.Fd())) {
-		return "", fmt.Errorf("no terminal to ask on: /dev/tty is not a terminal")
+	defer closeTTY()
+	if !term.IsTerminal(int(in.Fd())) {
+		return "", fmt.Errorf("no terminal to ask on: %s is not a terminal", in.Name())
 	}
-	fmt.Fprint(tty, prompt)
-	b, err := term.ReadPassword(int(tty.Fd()))
-	fmt.Fprintln(tty)
+	fmt.Fprint(out, prompt)
+	b, err := term.ReadPassword(int(in.Fd()))
+	fmt.Fprintln(out)
 	if err != nil {
 		return "", fmt.Errorf("reading from the terminal: %w", err)
 	}
