@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"github.com/samlgo/samlgo/child"
 )
 
 // ErrClosed is returned when the person closes the browser window (or
@@ -106,6 +108,11 @@ func SignIn(ctx context.Context, o Options) (*Result, error) {
 		return nil, startError(o.ExecPath, o.Headless, err)
 	}
 	s.started = time.Since(start)
+	if b := chromedp.FromContext(bctx).Browser; b != nil && b.Process() != nil {
+		if err := child.EndWithUs(b.Process().Pid); err != nil {
+			s.log.Debug("chrome may outlive samlgo", "error", err)
+		}
+	}
 	// The stall clock starts with Chrome: a slow start (a loaded machine,
 	// a first run) is not the IdP's silence.
 	s.touch(nil)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestEnvironDropsSecrets(t *testing.T) {
@@ -24,10 +26,30 @@ func TestOutputCapsStdout(t *testing.T) {
 }
 
 // TestMain makes the test binary a child that prints, so the tests run
-// where there is no sh (Windows): "TEST --print S" prints S.
+// where there is no sh (Windows): "TEST --print S" prints S; "--sleep"
+// sleeps a minute; "--hold" starts a sleeper tied to itself by EndWithUs,
+// prints its pid and exits.
 func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == "--print" {
 		fmt.Println(os.Args[2])
+		os.Exit(0)
+	}
+	switch {
+	case len(os.Args) == 2 && os.Args[1] == "--sleep":
+		time.Sleep(time.Minute)
+		os.Exit(0)
+	case len(os.Args) == 2 && os.Args[1] == "--hold":
+		// Start a sleeper, tie it to this process, say its pid, and exit.
+		c := exec.Command(os.Args[0], "--sleep")
+		if err := c.Start(); err != nil {
+			fmt.Println("start:", err)
+			os.Exit(1)
+		}
+		if err := EndWithUs(c.Process.Pid); err != nil {
+			fmt.Println("EndWithUs:", err)
+			os.Exit(1)
+		}
+		fmt.Println(c.Process.Pid)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
