@@ -26,14 +26,23 @@ func Text(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
+	escape(&b, s, false)
+	return b.String()
+}
+
+// escape writes s to b with what Text escapes escaped; in a path,
+// backslashes are kept and double quotes escaped instead.
+func escape(b *strings.Builder, s string, path bool) {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b.WriteString(`\x`)
 			b.WriteString(strconv.FormatUint(uint64(s[i])|0x100, 16)[1:])
-		case r == '\\':
+		case r == '\\' && !path:
 			b.WriteString(`\\`)
+		case r == '"' && path:
+			b.WriteString(`\"`)
 		case unsafe(r):
 			q := strconv.QuoteRuneToASCII(r) // 'x' with the escape inside
 			b.WriteString(q[1 : len(q)-1])
@@ -42,7 +51,6 @@ func Text(s string) string {
 		}
 		i += size
 	}
-	return b.String()
 }
 
 func needs(s string) bool {
@@ -89,22 +97,7 @@ func Path(p string) string {
 	var b strings.Builder
 	b.Grow(len(p) + 2)
 	b.WriteByte('"')
-	for i := 0; i < len(p); {
-		r, size := utf8.DecodeRuneInString(p[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b.WriteString(`\x`)
-			b.WriteString(strconv.FormatUint(uint64(p[i])|0x100, 16)[1:])
-		case r == '"':
-			b.WriteString(`\"`)
-		case unsafe(r):
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteString(p[i : i+size])
-		}
-		i += size
-	}
+	escape(&b, p, true)
 	b.WriteByte('"')
 	return b.String()
 }
