@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sync"
 	"time"
+
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // KeyOrigin records, in a credentials profile samlgo writes, how its
@@ -120,7 +122,7 @@ func ReadOrigin(path, profile string) (Origin, error) {
 	}
 	start, end, ok := doc.section(profile)
 	if !ok {
-		return "", fmt.Errorf("profile %q not found in %q", profile, path)
+		return "", fmt.Errorf("profile %q not found in %s", profile, untrusted.Path(path))
 	}
 	v, _ := doc.get(start, end, KeyOrigin)
 	return Origin(v), nil

@@ -18,6 +18,7 @@ import (
 	"github.com/samlgo/samlgo/creds"
 	"github.com/samlgo/samlgo/input"
 	"github.com/samlgo/samlgo/sts"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // STS is what resolving a profile calls.
@@ -344,11 +345,11 @@ func (r *Resolver) webIdentity(ctx context.Context, p *profile, file string) (*R
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, &ProfileError{p.name, fmt.Sprintf("has web_identity_token_file %q, which cannot be read: %v", file, err)}
+		return nil, &ProfileError{p.name, fmt.Sprintf("has web_identity_token_file %s, which cannot be read: %v", untrusted.Path(file), err)}
 	}
 	token := strings.TrimSpace(string(b))
 	if err := sts.CheckWebIdentityToken(token, true); err != nil {
-		return nil, &ProfileError{p.name, fmt.Sprintf("has web_identity_token_file %q: %v", file, err)}
+		return nil, &ProfileError{p.name, fmt.Sprintf("has web_identity_token_file %s: %v", untrusted.Path(file), err)}
 	}
 	region := cmpOr(p.cfg["region"], r.DefaultRegion, "us-east-1")
 	client, err := r.NewSTS(ctx, sts.Options{Region: region, Profile: p.name})

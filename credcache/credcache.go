@@ -19,6 +19,7 @@ import (
 
 	"github.com/samlgo/samlgo/input"
 	"github.com/samlgo/samlgo/private"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // RefreshBefore is how long before expiry a cached document is renewed:
@@ -115,7 +116,7 @@ func (e Entry) Fresh(now time.Time) (doc []byte, ok bool) {
 func (e Entry) Store(doc []byte) error {
 	dir := filepath.Dir(e.Path)
 	if err := private.MkdirAll(dir); err != nil {
-		return fmt.Errorf("creating the credential cache %q: %w", dir, err)
+		return fmt.Errorf("creating the credential cache %s: %w", untrusted.Path(dir), err)
 	}
 	private.RemoveStaleTemps(e.Path)
 	if err := private.WriteFile(e.Path, doc, 0o600); err != nil {

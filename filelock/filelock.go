@@ -15,6 +15,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/samlgo/samlgo/input"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // retry is how often a waiting caller tries the lock again.
@@ -47,7 +48,7 @@ func Lock(ctx context.Context, path string, waiting func()) (unlock func(), err 
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("locking %q: %w", path, err)
+		return nil, fmt.Errorf("locking %s: %w", untrusted.Path(path), err)
 	}
 	return func() { _ = l.Unlock() }, nil
 }

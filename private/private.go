@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/samlgo/samlgo/input"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // ErrNotPrivate is wrapped by ReadOwn's error for a file another user owns,
@@ -32,7 +33,7 @@ func MkdirAll(dir string) error {
 		return err
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("%q is not a directory", dir)
+		return fmt.Errorf("%s is not a directory", untrusted.Path(dir))
 	}
 	if fi.Mode().Perm() != 0o700 {
 		return os.Chmod(dir, 0o700)

@@ -19,6 +19,7 @@ import (
 	"github.com/samlgo/samlgo/filelock"
 	"github.com/samlgo/samlgo/input"
 	"github.com/samlgo/samlgo/private"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // ExpiryWindow is how long before its expiry a cached token or client
@@ -95,7 +96,9 @@ type CacheError struct {
 	Err  error
 }
 
-func (e *CacheError) Error() string { return fmt.Sprintf("sso cache file %q: %v", e.Path, e.Err) }
+func (e *CacheError) Error() string {
+	return fmt.Sprintf("sso cache file %s: %v", untrusted.Path(e.Path), e.Err)
+}
 func (e *CacheError) Unwrap() error { return e.Err }
 
 // maxCacheFile bounds what is read from a cache file.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/input"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 // ReadArg reads the file a flag names, or stdin for "-", as every
@@ -43,7 +44,7 @@ func ArgName(what, path string) string {
 	if path == "-" {
 		return what + " on stdin"
 	}
-	return fmt.Sprintf("%s %q", what, path)
+	return fmt.Sprintf("%s %s", what, untrusted.Path(path))
 }
 
 func argError(ctx context.Context, name string, err error) error {
