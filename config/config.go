@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,6 +18,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
+	"github.com/samlgo/samlgo/config/configpath"
 	"github.com/samlgo/samlgo/input"
 )
 
@@ -123,21 +122,11 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Path returns the config file to read: flag, else SAMLGO_CONFIG, else
-// <user config dir>/samlgo/config.toml. explicit is true when the person
-// named the file, which must then exist.
+// Path returns the config file to read (configpath.Find): flag, else
+// SAMLGO_CONFIG, else the user config directory's samlgo/config.toml.
+// explicit is true when the person named the file, which must then exist.
 func Path(flag string) (path string, explicit bool, err error) {
-	if flag != "" {
-		return flag, true, nil
-	}
-	if p := os.Getenv("SAMLGO_CONFIG"); p != "" {
-		return p, true, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", false, fmt.Errorf("finding the config directory: %w; pass --config", err)
-	}
-	return filepath.Join(dir, "samlgo", "config.toml"), false, nil
+	return configpath.Find(flag)
 }
 
 // maxFile bounds a config file; a real one is a few kilobytes.

@@ -62,7 +62,6 @@ func TestStrictErrors(t *testing.T) {
 
 func TestPathAndLoad(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
 	testenv.Home(t, dir)
 	t.Setenv("SAMLGO_CONFIG", "")
 	p, explicit, err := Path("")
@@ -71,7 +70,7 @@ func TestPathAndLoad(t *testing.T) {
 		"darwin":  filepath.Join(dir, "Library", "Application Support", "samlgo", "config.toml"),
 	}[runtime.GOOS]
 	if want == "" {
-		want = filepath.Join(dir, "samlgo", "config.toml") // $XDG_CONFIG_HOME
+		want = filepath.Join(dir, ".config", "samlgo", "config.toml") // $XDG_CONFIG_HOME
 	}
 	if err != nil || explicit || p != want {
 		t.Fatalf("default path = %q %v %v", p, explicit, err)

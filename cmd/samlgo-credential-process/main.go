@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samlgo/samlgo/config/configpath"
 	"github.com/samlgo/samlgo/credcache"
 )
 
@@ -25,7 +26,7 @@ func main() {
 	args := os.Args[1:]
 	if account, role, configFlag, ok := simple(args); ok {
 		dir, err := os.UserCacheDir()
-		configPath, cerr := configPath(configFlag)
+		configPath, _, cerr := configpath.Find(configFlag)
 		if err == nil && cerr == nil {
 			if doc, fresh := credcache.For(credcache.Dir(dir), credcache.ConfigKey(configPath), account, role).Fresh(time.Now()); fresh {
 				if _, err := os.Stdout.Write(doc); err == nil {
@@ -66,23 +67,6 @@ func simple(args []string) (account, role, config string, ok bool) {
 		}
 	}
 	return account, role, config, seen == 2 && account != "" && role != ""
-}
-
-// configPath is the config file in effect, found as samlgo finds it
-// (config.Path): --config, else SAMLGO_CONFIG, else the user config
-// directory's samlgo/config.toml.
-func configPath(flag string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	if p := os.Getenv("SAMLGO_CONFIG"); p != "" {
-		return p, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "samlgo", "config.toml"), nil
 }
 
 // samlgo finds the full program: beside this one (samlgo.exe on
