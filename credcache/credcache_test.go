@@ -3,7 +3,9 @@ package credcache
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // TestConfigKeySeparatesConfigs: two configs that both name an account
@@ -31,5 +33,31 @@ func TestConfigKeySeparatesConfigs(t *testing.T) {
 	}
 	if ConfigKey(filepath.Join(dir, "missing.toml")) == ConfigKey(filepath.Join(dir, "other-missing.toml")) {
 		t.Errorf("two missing configs share a key")
+	}
+}
+
+// TestCacheServedWithWindowsModes: Windows reports every file as 0666, so
+// the owner-only check refused every cache entry there, and each AWS CLI
+// call signed in again (issue 16). On Windows an entry is served whatever
+// its reported mode; on Unix a loose one is still refused.
+func TestCacheServedWithWindowsModes(t *testing.T) {
+	e := For(t.TempDir(), "cfg", "corp", "Admin")
+	doc := []byte(`{"Version":1,"AccessKeyId":"ASIAEXAMPLE000000001","SecretAccessKey":"x","SessionToken":"y","Expiration":"` +
+		time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + `"}`)
+	if err := e.Store(doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(e.Path, 0o666); err != nil { // what Windows reports anyway
+		t.Fatal(err)
+	}
+	got, ok := e.Fresh(time.Now())
+	if runtime.GOOS == "windows" {
+		if !ok || string(got) != string(doc) {
+			t.Errorf("a fresh entry was not served on Windows: %q, %v", got, ok)
+		}
+		return
+	}
+	if ok {
+		t.Errorf("a world-writable entry was served on Unix")
 	}
 }
