@@ -23,13 +23,16 @@ wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
 [ -x "$wine" ] || { echo "wine64 is missing: scripts/test-deps.sh installs Debian's wine64" >&2; exit 1; }
 command -v x86_64-w64-mingw32-ld >/dev/null || { echo "x86_64-w64-mingw32-ld is missing: scripts/test-deps.sh installs binutils-mingw-w64-x86-64" >&2; exit 1; }
 
+wineserver=$(command -v wineserver || ls "$(dirname "$wine")"/wineserver* 2>/dev/null | head -1)
+
 work=$(mktemp -d)
+# mscoree and mshtml off: no offer to download Mono or Gecko.
 export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-cleanup() { "$(dirname "$wine")/wineserver" -k 2>/dev/null || wineserver -k 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [ -z "$wineserver" ] || "$wineserver" -k 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 "$wine" wineboot --init >/dev/null 2>&1 || true
-"$(dirname "$wine")/wineserver" -w 2>/dev/null || wineserver -w 2>/dev/null || true
+[ -z "$wineserver" ] || "$wineserver" -w 2>/dev/null || true
 printf 'LIBRARY bcryptprimitives.dll\nEXPORTS\nProcessPrng=advapi32.SystemFunction036\n' >"$work/bcp.def"
 x86_64-w64-mingw32-ld -shared -e 0 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" "$work/bcp.def"
 

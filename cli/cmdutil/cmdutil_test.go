@@ -22,6 +22,7 @@ import (
 	"github.com/samlgo/samlgo/internal/fakests"
 	"github.com/samlgo/samlgo/internal/testenv"
 	"github.com/samlgo/samlgo/sts"
+	"github.com/samlgo/samlgo/untrusted"
 )
 
 func TestFirst(t *testing.T) {
@@ -91,7 +92,7 @@ func TestReadSAML(t *testing.T) {
 		t.Errorf("stdin garbage = %v", err)
 	}
 	dir := t.TempDir()
-	if _, err := ReadSAML(context.Background(), ios, dir); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", dir)) {
+	if _, err := ReadSAML(context.Background(), ios, dir); err == nil || !strings.Contains(err.Error(), untrusted.Path(dir)) {
 		t.Errorf("a directory = %v", err)
 	}
 	if _, err := ReadSAML(context.Background(), ios, ""); err == nil || !strings.Contains(err.Error(), "--saml-file") {
