@@ -78,7 +78,10 @@ for pkg in $pkgs; do
       END{printf "%s", buf}' "$log" | head -${WINE_TEST_LINES:-60}
   fi
   [ -z "${WINE_TEST_LOGS:-}" ] || { mkdir -p "$WINE_TEST_LOGS"; cp "$log" "$WINE_TEST_LOGS/"; }
-  if [ "${WINE_TEST_SKIPS:-}" = 1 ]; then grep -A1 -- '--- SKIP' "$log" | grep -v -- '^--$' || true; fi
+  if [ "${WINE_TEST_SKIPS:-}" = 1 ]; then
+    # Each skip and its reason (go test -v prints the reason first).
+    awk '/^=== /{buf=""; next} /^ *--- SKIP/{printf "%s%s\n", buf, $0} /^ *--- /{buf=""; next} {buf=buf $0 "\n"}' "$log"
+  fi
 done
 echo "wine: $npkg packages, $run tests: $pass passed, $skip skipped, $fail failed"
 [ ${#failed[@]} -eq 0 ] || { echo "failed under wine: ${failed[*]}" >&2; exit 1; }
