@@ -65,7 +65,8 @@ func (e *FileError) Unwrap() error { return e.Err }
 
 // Kinds of FileError about the path rather than the contents.
 var (
-	ErrNotRegularFile  = errors.New("not a regular file")
+	ErrNotRegularFile = input.ErrNotRegular // what input.Open refuses, too
+
 	ErrDanglingSymlink = errors.New("a dangling symlink")
 )
 
@@ -214,22 +215,20 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// readRegular reads real without following a symlink in its last part and
-// without blocking on a FIFO swapped in since target looked at it; what it
-// opens must be a regular file. path is the name the person gave.
+// readRegular reads real as input.Open opens a file samlgo is handed: not
+// following a symlink in its last part, not blocking on a FIFO swapped in
+// since target looked at it, sharing deletion on Windows so a writer can
+// replace it; what it opens must be a regular file. path is the name the
+// person gave.
 func readRegular(path, real string) ([]byte, fs.FileMode, error) {
-	f, err := os.OpenFile(real, os.O_RDONLY|oNoFollow|oNonBlock, 0)
+	f, fi, err := input.Open(real, 0)
+	if errors.Is(err, input.ErrNotRegular) {
+		return nil, 0, &FileError{Path: path, Err: unwrapPath(err)}
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, 0, &FileError{Path: path, Err: fmt.Errorf("%w: it is %s", ErrNotRegularFile, describe(fi.Mode()))}
-	}
 	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead)) // one allocation, not ReadAll's doublings
 	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, 0, fmt.Errorf("reading %s: %w", untrusted.Path(path), unwrapPath(err))
