@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -92,4 +94,22 @@ func (c *capped) Write(p []byte) (int, error) {
 	}
 	c.n -= len(p)
 	return c.w.Write(p)
+}
+
+// ExeSuffix ends the file names of programs on this system (.exe on
+// Windows).
+var ExeSuffix = exeSuffix()
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}
+
+// Runnable reports whether path is a program samlgo could start: a
+// regular file, with an execute bit on Unix (Windows goes by the name).
+func Runnable(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && (runtime.GOOS == "windows" || st.Mode()&0o111 != 0)
 }

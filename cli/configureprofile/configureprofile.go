@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/child"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
@@ -138,7 +139,7 @@ func (opts *Options) commandLine(acctName string) (line, warn string, err error)
 		exe = abs
 	}
 	words := []string{exe, "credential-process"}
-	if fast := filepath.Join(filepath.Dir(exe), "samlgo-credential-process"+exeSuffix); isProgram(fast) {
+	if fast := filepath.Join(filepath.Dir(exe), "samlgo-credential-process"+child.ExeSuffix); child.Runnable(fast) {
 		words = []string{fast}
 	}
 	if runtime.GOOS == "windows" && strings.ContainsAny(words[0], " \t") {
@@ -160,13 +161,6 @@ func (opts *Options) commandLine(acctName string) (line, warn string, err error)
 	}
 	words = append(words, "--account", acctName, "--role", opts.Role)
 	return joinWords(runtime.GOOS, words), warn, nil
-}
-
-// isProgram reports whether path is a program samlgo can run: a regular
-// file, executable on Unix (Windows goes by the .exe name).
-func isProgram(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.Mode().IsRegular() && (runtime.GOOS == "windows" || st.Mode()&0o111 != 0)
 }
 
 // joinWords makes the command line whose split, as the AWS CLI splits

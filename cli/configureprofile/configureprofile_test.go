@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/samlgo/samlgo/awsfiles"
+	"github.com/samlgo/samlgo/child"
 	"github.com/samlgo/samlgo/cli/cmdutil"
 	"github.com/samlgo/samlgo/cli/iostreams"
 	"github.com/samlgo/samlgo/config"
@@ -38,7 +39,7 @@ func TestWritesCredentialProcessLine(t *testing.T) {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	exe := filepath.Join(bin, "samlgo"+exeSuffix)
+	exe := filepath.Join(bin, "samlgo"+child.ExeSuffix)
 	if err := os.WriteFile(exe, []byte("samlgo"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestWritesCredentialProcessLine(t *testing.T) {
 		t.Errorf("config =\n%s", b)
 	}
 	// With the fast program beside samlgo, the line runs it.
-	fast := filepath.Join(bin, "samlgo-credential-process"+exeSuffix)
+	fast := filepath.Join(bin, "samlgo-credential-process"+child.ExeSuffix)
 	if err := os.WriteFile(fast, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}

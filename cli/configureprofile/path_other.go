@@ -2,8 +2,5 @@
 
 package configureprofile
 
-// exeSuffix ends the names of programs.
-const exeSuffix = ""
-
 // shortPath: only Windows has short names.
 func shortPath(path string) string { return path }

@@ -2,9 +2,6 @@ package configureprofile
 
 import "syscall"
 
-// exeSuffix ends the names of programs.
-const exeSuffix = ".exe"
-
 // shortPath is path's 8.3 form (C:\PROGRA~1\samlgo\SAMLGO~1.EXE), or path
 // itself where the volume keeps no short names.
 func shortPath(path string) string {

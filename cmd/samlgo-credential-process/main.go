@@ -14,10 +14,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
+	"github.com/samlgo/samlgo/child"
 	"github.com/samlgo/samlgo/config/configpath"
 	"github.com/samlgo/samlgo/credcache"
 )
@@ -82,11 +82,6 @@ func samlgo() (string, error) {
 
 // besideIn is samlgo's path in dir, when it is there.
 func besideIn(dir string) (string, bool) {
-	name, unix := "samlgo", runtime.GOOS != "windows"
-	if !unix {
-		name += ".exe"
-	}
-	p := filepath.Join(dir, name)
-	st, err := os.Stat(p)
-	return p, err == nil && st.Mode().IsRegular() && (!unix || st.Mode()&0o111 != 0)
+	p := filepath.Join(dir, "samlgo"+child.ExeSuffix)
+	return p, child.Runnable(p)
 }
