@@ -27,9 +27,8 @@ func TestOutputCapsStdout(t *testing.T) {
 
 // TestMain makes the test binary a child that prints, so the tests run
 // where there is no sh (Windows): "TEST --print S" prints S; "--sleep"
-// sleeps a minute; "--hold" starts a sleeper tied to itself by EndWithUs,
-// prints its pid and exits; "--watch" does the same with a watchdog, and
-// ends by SIGKILL.
+// sleeps a minute; "--tie" starts a sleeper tied to itself, prints its
+// pid and ends.
 func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == "--print" {
 		fmt.Println(os.Args[2])
@@ -39,34 +38,22 @@ func TestMain(m *testing.M) {
 	case len(os.Args) == 2 && os.Args[1] == "--sleep":
 		time.Sleep(time.Minute)
 		os.Exit(0)
-	case len(os.Args) == 2 && os.Args[1] == "--watch":
-		// Start a sleeper, set a watchdog on it, say its pid, and die
-		// the worst way.
+	case len(os.Args) == 2 && os.Args[1] == "--tie":
+		// Start a sleeper, tie it to this process (tie: EndWithUs, or
+		// the watchdog where that is tested), say its pid, and end
+		// (endSelf: SIGKILL where it can).
 		c := exec.Command(os.Args[0], "--sleep")
 		if err := c.Start(); err != nil {
 			fmt.Println("start:", err)
 			os.Exit(1)
 		}
-		if err := watchdogFor(c.Process.Pid); err != nil {
-			fmt.Println("watchdog:", err)
+		if err := tie(c.Process.Pid); err != nil {
+			fmt.Println("tie:", err)
 			os.Exit(1)
 		}
 		fmt.Println(c.Process.Pid)
 		os.Stdout.Sync()
-		killSelf()
-	case len(os.Args) == 2 && os.Args[1] == "--hold":
-		// Start a sleeper, tie it to this process, say its pid, and exit.
-		c := exec.Command(os.Args[0], "--sleep")
-		if err := c.Start(); err != nil {
-			fmt.Println("start:", err)
-			os.Exit(1)
-		}
-		if err := EndWithUs(c.Process.Pid); err != nil {
-			fmt.Println("EndWithUs:", err)
-			os.Exit(1)
-		}
-		fmt.Println(c.Process.Pid)
-		os.Exit(0)
+		endSelf()
 	}
 	os.Exit(m.Run())
 }

@@ -27,7 +27,7 @@ func EndWithUs(pid int) error {
 	p, err := windows.OpenProcess(windows.PROCESS_SET_QUOTA|windows.PROCESS_TERMINATE, false, uint32(pid))
 	if err != nil {
 		windows.CloseHandle(job)
-		return fmt.Errorf("opening the process's process: %w", err)
+		return fmt.Errorf("opening the process: %w", err)
 	}
 	defer windows.CloseHandle(p)
 	if err := windows.AssignProcessToJobObject(job, p); err != nil {

@@ -14,7 +14,7 @@ import (
 // where Linux ends it with Pdeathsig (issue 16). A process EndWithUs tied
 // to its starter ends when the starter exits.
 func TestProcessEndsWithSamlgo(t *testing.T) {
-	out, err := exec.Command(os.Args[0], "--hold").Output()
+	out, err := exec.Command(os.Args[0], "--tie").Output()
 	if err != nil {
 		t.Fatalf("holder: %v %s", err, out)
 	}

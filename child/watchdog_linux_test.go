@@ -13,16 +13,17 @@ import (
 	"github.com/samlgo/samlgo/internal/testenv"
 )
 
-var watchdogFor = watchdog
+// The --tie helper: the watchdog macOS uses, ended the worst way.
+var tie = watchdog
 
-func killSelf() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
+func endSelf() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
 
 // TestWatchdogEndsProcessAfterSIGKILL: on macOS, which has no Pdeathsig,
 // Chrome outlived a killed samlgo (issue 16). The watchdog macOS uses is
 // tested here, on Linux: the process it guards ends when its starter is
 // killed with SIGKILL.
 func TestWatchdogEndsProcessAfterSIGKILL(t *testing.T) {
-	out, _ := exec.Command(os.Args[0], "--watch").Output() // it dies of SIGKILL
+	out, _ := exec.Command(os.Args[0], "--tie").Output() // it dies of SIGKILL
 	pid, err := strconv.Atoi(strings.TrimSpace(string(out)))
 	if err != nil {
 		t.Fatalf("the starter said %q", out)

@@ -165,12 +165,12 @@ const (
 // (Git Bash and MSYS set it on Windows too), else the system's own:
 // PowerShell on Windows, bash elsewhere.
 func ParseShell(flag, shellEnv string) (Shell, error) {
+	if flag == "" && shellEnv == "" && goos == "windows" {
+		return PowerShell, nil
+	}
 	name := flag
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(shellEnv), ".exe")
-		if shellEnv == "" && goos == "windows" {
-			return PowerShell, nil
-		}
 	}
 	switch strings.ToLower(name) {
 	case "bash", "sh", "dash", "ksh", "":
