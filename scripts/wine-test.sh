@@ -41,12 +41,22 @@ printf '{"Replace":{"%s/src/internal/syscall/windows/zz_wine_deleteat.go":"%s/wi
   "$($GO env GOROOT)" "$work" >"$work/overlay.json"
 
 mkdir -p "$work/bin" "$work/log"
-pkgs=$($GO list "${@:-./...}")
+# Each package's import path and folder, from one go list.
+$GO list -f '{{.ImportPath}} {{.Dir}}' "${@:-./...}" >"$work/pkgs"
+pkgs=$(cut -d' ' -f1 "$work/pkgs")
 # Build every test binary first (two at a time), then run them one by one.
 printf '%s\n' $pkgs | xargs -P 2 -I{} sh -c '
   name=$(echo "{}" | tr / _)
   GOOS=windows GOARCH=amd64 '"$GO"' test -c -overlay "'"$work"'/overlay.json" -o "'"$work"'/bin/$name.test.exe" "{}" >"'"$work"'/log/$name.build" 2>&1 \
     || { cat "'"$work"'/log/$name.build"; exit 255; }'
+
+# printed VERDICT LOG: what each test with that verdict printed (go test
+# -v prints it before the verdict); for FAIL also whatever ends the log (a
+# panic, a timeout).
+printed() {
+  awk -v v="$1" '/^=== /{buf=""; next} $0 ~ "^ *--- " v {printf "%s%s\n", buf, $0; buf=""; next}
+    /^ *--- /{buf=""; next} {buf=buf $0 "\n"} END{if (v == "FAIL") printf "%s", buf}' "$2"
+}
 
 npkg=0 run=0 pass=0 skip=0 fail=0 failed=()
 for pkg in $pkgs; do
@@ -54,7 +64,7 @@ for pkg in $pkgs; do
   exe=$work/bin/$name.test.exe
   [ -f "$exe" ] || continue # no test files
   npkg=$((npkg + 1))
-  dir=$($GO list -f '{{.Dir}}' "$pkg")
+  dir=$(awk -v p="$pkg" '$1 == p {print substr($0, length(p) + 2)}' "$work/pkgs")
   log=$work/log/$name.log
   # The tests isolate HOME and the Windows profile folders themselves; CI
   # and SAMLGO_TEST_REQUIRE are unset so that what only Linux has here
@@ -70,18 +80,9 @@ for pkg in $pkgs; do
   f=$(grep -c -- '^\s*--- FAIL' "$log" || true)
   run=$((run + p + s + f)) pass=$((pass + p)) skip=$((skip + s)) fail=$((fail + f))
   printf '%-4s %-55s pass %3d skip %3d fail %3d\n' "$status" "$pkg" "$p" "$s" "$f"
-  if [ $status = FAIL ]; then
-    # What each failed test printed (go test -v prints it before the
-    # verdict), and whatever ends the log (a panic, a timeout).
-    awk '/^=== /{buf=""; next} /^ *--- (PASS|SKIP)/{buf=""; next}
-      /^ *--- FAIL/{printf "%s%s\n", buf, $0; buf=""; next} {buf=buf $0 "\n"}
-      END{printf "%s", buf}' "$log" | head -${WINE_TEST_LINES:-60}
-  fi
+  [ $status = ok ] || printed FAIL "$log" | head -"${WINE_TEST_LINES:-60}"
   [ -z "${WINE_TEST_LOGS:-}" ] || { mkdir -p "$WINE_TEST_LOGS"; cp "$log" "$WINE_TEST_LOGS/"; }
-  if [ "${WINE_TEST_SKIPS:-}" = 1 ]; then
-    # Each skip and its reason (go test -v prints the reason first).
-    awk '/^=== /{buf=""; next} /^ *--- SKIP/{printf "%s%s\n", buf, $0} /^ *--- /{buf=""; next} {buf=buf $0 "\n"}' "$log"
-  fi
+  [ "${WINE_TEST_SKIPS:-}" != 1 ] || printed SKIP "$log"
 done
 echo "wine: $npkg packages, $run tests: $pass passed, $skip skipped, $fail failed"
 [ ${#failed[@]} -eq 0 ] || { echo "failed under wine: ${failed[*]}" >&2; exit 1; }
